@@ -141,9 +141,7 @@ class ScanResult:
     duration_s: float
     results: tuple[CheckResult, ...]
     cancelled: bool = False
-    _by_bp: dict[str, list[CheckResult]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    _by_bp: dict[str, list[CheckResult]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for result in self.results:

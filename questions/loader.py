@@ -242,7 +242,9 @@ def load_pillar(folder: Path = BANK_DIR) -> Pillar:
     for file in files:
         question = load_question(file)
         if question.id in seen:
-            raise BankError(file, "id", f"{question.id} is also defined in {seen[question.id].name}")
+            raise BankError(
+                file, "id", f"{question.id} is also defined in {seen[question.id].name}"
+            )
         seen[question.id] = file
         if question.area not in by_area:
             raise BankError(

@@ -26,7 +26,10 @@ def describe(error: BaseException) -> tuple[str, int] | None:
     if getattr(error, "user_error", False):
         return str(error), code if isinstance(code, int) else exit_codes.USAGE
     if isinstance(error, PermissionError):
-        return f"permission denied: {error.filename or error}. Check the folder's owner and mode.", exit_codes.USAGE
+        return (
+            f"permission denied: {error.filename or error}. Check the folder's owner and mode.",
+            exit_codes.USAGE,
+        )
     if isinstance(error, OSError) and error.errno is not None:
         where = f" ({error.filename})" if error.filename else ""
         return f"{error.strerror}{where}.", exit_codes.USAGE

@@ -76,7 +76,9 @@ def _selected_questions(area: str | None) -> list[Any]:
     ]
     if not matches:
         names = ", ".join(a.name for a in pillar.areas)
-        raise click.BadParameter(f"no area matches {area!r}; areas are: {names}", param_hint="--area")
+        raise click.BadParameter(
+            f"no area matches {area!r}; areas are: {names}", param_hint="--area"
+        )
     return [q for a in matches for q in a.questions]
 
 

@@ -1,0 +1,53 @@
+"""The layering rules of DESIGN.md, proven in fresh interpreters."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+
+def _modules_after(code: str) -> set[str]:
+    script = textwrap.dedent(code) + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", script], check=True, capture_output=True, text=True
+    ).stdout
+    return set(json.loads(out.strip().splitlines()[-1]))
+
+
+def test_core_packages_never_import_the_ui() -> None:
+    modules = _modules_after(
+        """
+        import pkgutil, importlib
+        for package in ("questions", "checks", "review"):
+            mod = importlib.import_module(package)
+            for info in pkgutil.walk_packages(mod.__path__, package + "."):
+                importlib.import_module(info.name)
+        """
+    )
+    assert "questions" in modules and "checks" in modules and "review" in modules
+    assert not {m for m in modules if m.split(".")[0] in {"textual", "tui", "questionary"}}
+
+
+def test_questions_imports_nothing_of_ours() -> None:
+    modules = _modules_after("import questions; questions.security_pillar()")
+    assert not {m for m in modules if m.split(".")[0] in {"checks", "review", "tui"}}
+
+
+def test_cli_help_imports_neither_boto3_nor_textual() -> None:
+    modules = _modules_after(
+        """
+        import sys
+        from tui.cli import main
+        sys.argv = ["pillar", "--help"]
+        try:
+            main()
+        except SystemExit:
+            pass
+        """
+    )
+    heavy = {
+        m for m in modules if m.split(".")[0] in {"boto3", "botocore", "textual", "tinydb", "moto"}
+    }
+    assert not heavy
