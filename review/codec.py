@@ -1,0 +1,394 @@
+"""Plain-data forms of review values, shared by the store file and the JSON export.
+
+`*_to_dict` functions give JSON-ready dicts; `*_from_dict` functions check every field
+of untrusted data and raise `InvalidReviewData` naming the field, never KeyError or a
+TypeError. Dicts stay inside this module, the store and jsonio: other layers get values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from checks.result import ScanResult
+from review.errors import InvalidReviewData
+from review.model import (
+    Answer,
+    AnswerChange,
+    AnswerSource,
+    AnswerStatus,
+    Environment,
+    Milestone,
+    NotApplicableReason,
+    QuestionState,
+    Responses,
+    Review,
+)
+from review.plan import ItemStatus, PlanTracking
+
+REVIEW_ID = re.compile(r"^[0-9a-f]{32}$")
+"""Review ids are uuid4 hex: 32 lowercase hex digits (file names derive from them)."""
+
+BP_ID = re.compile(r"^SEC\d{2}-BP\d{2}$")
+QUESTION_ID = re.compile(r"^SEC\d{2}$")
+
+MAX_TEXT = 16 * 1024 * 1024
+"""Longest single text field accepted from a file (16 MiB): bigger is hostile, not notes."""
+
+E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
+
+
+class Fields:
+    """Typed, checked access to one mapping of untrusted data; `where` names it in errors."""
+
+    def __init__(self, data: object, where: str) -> None:
+        if not isinstance(data, Mapping):
+            raise InvalidReviewData(f"{where} must be an object")
+        self.data: Mapping[str, Any] = data
+        self.where = where
+
+    def fail(self, key: str, problem: str) -> InvalidReviewData:
+        return InvalidReviewData(f"{self.where}.{key} {problem}")
+
+    def _get(self, key: str, default: object = ...) -> Any:
+        if key not in self.data:
+            if default is ...:
+                raise self.fail(key, "is missing")
+            return default
+        return self.data[key]
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self._get(key, ... if default is None else default)
+        if not isinstance(value, str):
+            raise self.fail(key, "must be text")
+        if len(value) > MAX_TEXT:
+            raise self.fail(key, f"is longer than {MAX_TEXT:,} characters")
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        value = self._get(key, None)
+        if value is None:
+            return None
+        return self.text(key)
+
+    def pattern(self, key: str, pattern: re.Pattern[str], what: str) -> str:
+        value = self.text(key)
+        if not pattern.fullmatch(value):
+            raise self.fail(key, f"must be {what}")
+        return value
+
+    def boolean(self, key: str, default: bool | None = None) -> bool:
+        value = self._get(key, ... if default is None else default)
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false")
+        return value
+
+    def integer(self, key: str) -> int:
+        value = self._get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(key, "must be a whole number")
+        return value
+
+    def enum(self, key: str, kind: type[E], default: E | None = None) -> E:
+        value = self._get(key, ... if default is None else default.value)
+        try:
+            return kind(value)
+        except (ValueError, TypeError):
+            allowed = ", ".join(member.value for member in kind)
+            raise self.fail(key, f"must be one of {allowed}") from None
+
+    def optional_enum(self, key: str, kind: type[E]) -> E | None:
+        if self._get(key, None) is None:
+            return None
+        return self.enum(key, kind)
+
+    def time(self, key: str) -> datetime:
+        value = self.text(key)
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise self.fail(key, "must be an ISO 8601 time") from None
+        if parsed.tzinfo is None:
+            raise self.fail(key, "must include a time zone")
+        return parsed
+
+    def optional_time(self, key: str) -> datetime | None:
+        if self._get(key, None) is None:
+            return None
+        return self.time(key)
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self._get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(key, "must be a list")
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or len(item) > MAX_TEXT:
+                raise self.fail(f"{key}[{index}]", "must be text")
+        return tuple(value)
+
+    def objects(self, key: str, parse: Callable[[object, str], T]) -> tuple[T, ...]:
+        value = self._get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(key, "must be a list")
+        return tuple(parse(item, f"{self.where}.{key}[{i}]") for i, item in enumerate(value))
+
+
+# --- answers and question states ---------------------------------------------------
+
+
+def _time_text(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
+    return {
+        "bp": answer.bp_id,
+        "status": answer.status.value,
+        "reason": answer.reason.value if answer.reason else None,
+        "note": answer.note,
+        "by": answer.by,
+        "at": _time_text(answer.at),
+        "source": answer.source.value,
+    }
+
+
+def answer_from_dict(data: object, where: str) -> Answer:
+    f = Fields(data, where)
+    status = f.enum("status", AnswerStatus)
+    reason = f.optional_enum("reason", NotApplicableReason)
+    if reason is not None and status is not AnswerStatus.NOT_APPLICABLE:
+        raise f.fail("reason", "is only allowed with the status not_applicable")
+    return Answer(
+        bp_id=f.pattern("bp", BP_ID, "a best-practice id like SEC01-BP01"),
+        status=status,
+        reason=reason,
+        note=f.text("note", ""),
+        by=f.text("by", ""),
+        at=f.optional_time("at"),
+        source=f.enum("source", AnswerSource, AnswerSource.PERSON),
+    )
+
+
+def question_state_to_dict(state: QuestionState) -> dict[str, Any]:
+    return {
+        "question": state.question_id,
+        "does_not_apply": state.does_not_apply,
+        "reason": state.reason.value if state.reason else None,
+        "none_of_these": state.none_of_these,
+        "notes": state.notes,
+    }
+
+
+def question_state_from_dict(data: object, where: str) -> QuestionState:
+    f = Fields(data, where)
+    return QuestionState(
+        question_id=f.pattern("question", QUESTION_ID, "a question id like SEC01"),
+        does_not_apply=f.boolean("does_not_apply", False),
+        reason=f.optional_enum("reason", NotApplicableReason),
+        none_of_these=f.boolean("none_of_these", False),
+        notes=f.text("notes", ""),
+    )
+
+
+def responses_to_dict(responses: Responses) -> dict[str, Any]:
+    return {
+        "answers": [answer_to_dict(a) for a in responses.answers],
+        "questions": [question_state_to_dict(q) for q in responses.questions],
+    }
+
+
+def responses_from_dict(data: object, where: str) -> Responses:
+    f = Fields(data, where)
+    return make_responses(
+        f.objects("answers", answer_from_dict),
+        f.objects("questions", question_state_from_dict),
+        where,
+    )
+
+
+def make_responses(
+    answers: tuple[Answer, ...], questions: tuple[QuestionState, ...], where: str
+) -> Responses:
+    """Responses from parsed parts, sorted, with duplicates reported as invalid data."""
+    try:
+        return Responses(
+            tuple(sorted(answers, key=lambda a: a.bp_id)),
+            tuple(sorted(questions, key=lambda q: q.question_id)),
+        )
+    except ValueError as error:
+        raise InvalidReviewData(f"{where}: {error}") from None
+
+
+# --- history, milestones, evidence ----------------------------------------------------
+
+
+def change_to_dict(change: AnswerChange) -> dict[str, Any]:
+    return {
+        "bp": change.bp_id,
+        "at": change.at.isoformat(),
+        "by": change.by,
+        "before": change.before.value,
+        "after": change.after.value,
+        "why": change.why,
+        "source": change.source.value,
+    }
+
+
+def change_from_dict(data: object, where: str) -> AnswerChange:
+    f = Fields(data, where)
+    return AnswerChange(
+        bp_id=f.pattern("bp", BP_ID, "a best-practice id like SEC01-BP01"),
+        at=f.time("at"),
+        by=f.text("by", ""),
+        before=f.enum("before", AnswerStatus),
+        after=f.enum("after", AnswerStatus),
+        why=f.text("why", ""),
+        source=f.enum("source", AnswerSource, AnswerSource.PERSON),
+    )
+
+
+def milestone_to_dict(milestone: Milestone) -> dict[str, Any]:
+    return {
+        "name": milestone.name,
+        "at": milestone.at.isoformat(),
+        "bank_revision": milestone.bank_revision,
+        "responses": responses_to_dict(milestone.responses),
+    }
+
+
+def milestone_from_dict(data: object, where: str) -> Milestone:
+    f = Fields(data, where)
+    return Milestone(
+        name=f.text("name"),
+        at=f.time("at"),
+        bank_revision=f.text("bank_revision", ""),
+        responses=responses_from_dict(f.data.get("responses", {}), f"{where}.responses"),
+    )
+
+
+def evidence_to_dict(scan: ScanResult) -> dict[str, Any]:
+    return scan.to_dict()
+
+
+def evidence_from_dict(data: object, where: str) -> ScanResult:
+    if not isinstance(data, Mapping):
+        raise InvalidReviewData(f"{where} must be an object")
+    try:
+        return ScanResult.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise InvalidReviewData(f"{where} is not valid scan evidence ({error!r})") from None
+
+
+# --- plan tracking (owner, due date, status of plan items; review.plan) --------------
+
+
+def tracking_to_dict(tracking: PlanTracking) -> dict[str, Any]:
+    return {
+        "item": tracking.item_id,
+        "owner": tracking.owner,
+        "due": tracking.due.isoformat() if tracking.due else None,
+        "status": tracking.status.value,
+    }
+
+
+def tracking_from_dict(data: object, where: str) -> PlanTracking:
+    f = Fields(data, where)
+    due_text = f.optional_text("due")
+    try:
+        due = date.fromisoformat(due_text) if due_text is not None else None
+    except ValueError:
+        raise f.fail("due", "must be a date like 2026-12-31") from None
+    return PlanTracking(
+        item_id=f.text("item"),
+        owner=f.text("owner", ""),
+        due=due,
+        status=f.enum("status", ItemStatus, ItemStatus.OPEN),
+    )
+
+
+# --- the review ---------------------------------------------------------------------
+
+
+def details_to_dict(review: Review) -> dict[str, Any]:
+    """The review's own fields (everything except responses, history, milestones, evidence)."""
+    return {
+        "id": review.id,
+        "name": review.name,
+        "description": review.description,
+        "owner": review.owner,
+        "environment": review.environment.value,
+        "account_ids": list(review.account_ids),
+        "regions": list(review.regions),
+        "bank_revision": review.bank_revision,
+        "participants": list(review.participants),
+        "created_at": review.created_at.isoformat(),
+        "updated_at": review.updated_at.isoformat(),
+        "last_question": review.last_question,
+        "notes": review.notes,
+        "plan": [tracking_to_dict(t) for t in review.plan],
+    }
+
+
+def review_from_parts(
+    details: object,
+    responses: Responses,
+    history: tuple[AnswerChange, ...],
+    milestones: tuple[Milestone, ...],
+    evidence: ScanResult | None,
+    where: str,
+) -> Review:
+    f = Fields(details, where)
+    names = [m.name for m in milestones]
+    if len(set(names)) != len(names):
+        raise InvalidReviewData(f"{where}: two milestones have the same name")
+    last_question = f.optional_text("last_question")
+    if last_question is not None and not QUESTION_ID.fullmatch(last_question):
+        raise f.fail("last_question", "must be a question id like SEC01")
+    return Review(
+        id=f.pattern("id", REVIEW_ID, "32 lowercase hex digits"),
+        name=f.text("name"),
+        created_at=f.time("created_at"),
+        updated_at=f.time("updated_at"),
+        description=f.text("description", ""),
+        owner=f.text("owner", ""),
+        environment=f.enum("environment", Environment, Environment.PRODUCTION),
+        account_ids=f.text_list("account_ids"),
+        regions=f.text_list("regions"),
+        bank_revision=f.text("bank_revision", ""),
+        participants=f.text_list("participants"),
+        last_question=last_question,
+        notes=f.text("notes", ""),
+        responses=responses,
+        history=history,
+        milestones=milestones,
+        evidence=evidence,
+        plan=f.objects("plan", tracking_from_dict),
+    )
+
+
+def review_to_dict(review: Review) -> dict[str, Any]:
+    """The whole review as one JSON-ready dict (the export's "review" member)."""
+    return {
+        **details_to_dict(review),
+        "responses": responses_to_dict(review.responses),
+        "history": [change_to_dict(c) for c in review.history],
+        "milestones": [milestone_to_dict(m) for m in review.milestones],
+        "evidence": evidence_to_dict(review.evidence) if review.evidence else None,
+    }
+
+
+def review_from_dict(data: object, where: str = "review") -> Review:
+    f = Fields(data, where)
+    evidence_data = f.data.get("evidence")
+    return review_from_parts(
+        data,
+        responses_from_dict(f.data.get("responses", {}), f"{where}.responses"),
+        f.objects("history", change_from_dict),
+        f.objects("milestones", milestone_from_dict),
+        None if evidence_data is None else evidence_from_dict(evidence_data, f"{where}.evidence"),
+        where,
+    )

@@ -1,0 +1,231 @@
+"""What a review is: immutable values for the review, its answers and its milestones.
+
+Every change to a review produces a new value (`dataclasses.replace` and the `with_*`
+helpers below); only `review.store` writes them to disk. Domain words follow DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from checks.result import ScanResult
+
+if TYPE_CHECKING:
+    from review.plan import PlanTracking
+
+WA_NOTES_LIMIT = 2084
+"""The AWS WA Tool's limit for question notes; pillar keeps longer notes but warns."""
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware in UTC (all review times are UTC)."""
+    return datetime.now(UTC)
+
+
+class Environment(StrEnum):
+    """The workload environment, as the AWS WA Tool names it."""
+
+    PRODUCTION = "PRODUCTION"
+    PREPRODUCTION = "PREPRODUCTION"
+
+
+class AnswerStatus(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+    UNANSWERED = "unanswered"
+
+
+class NotApplicableReason(StrEnum):
+    """Why a best practice or question does not apply (the WA Tool's reason set)."""
+
+    OUT_OF_SCOPE = "OUT_OF_SCOPE"
+    BUSINESS_PRIORITIES = "BUSINESS_PRIORITIES"
+    ARCHITECTURE_CONSTRAINTS = "ARCHITECTURE_CONSTRAINTS"
+    OTHER = "OTHER"
+    NONE = "NONE"
+
+
+class AnswerSource(StrEnum):
+    """Who decided an answer: a person, or a person accepting a proposal from evidence."""
+
+    PERSON = "person"
+    EVIDENCE = "evidence"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The answer for one best practice (SECnn-BPmm)."""
+
+    bp_id: str
+    status: AnswerStatus = AnswerStatus.UNANSWERED
+    reason: NotApplicableReason | None = None
+    note: str = ""
+    by: str = ""
+    at: datetime | None = None
+    source: AnswerSource = AnswerSource.PERSON
+
+    def __post_init__(self) -> None:
+        if self.reason is not None and self.status is not AnswerStatus.NOT_APPLICABLE:
+            raise ValueError("a not-applicable reason needs the status not_applicable")
+
+    @property
+    def source_label(self) -> str:
+        """'person', or 'evidence (accepted by NAME)' for an accepted proposal."""
+        if self.source is AnswerSource.EVIDENCE:
+            return f"evidence (accepted by {self.by or 'unknown'})"
+        return "person"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionState:
+    """What was said about a whole question (SECnn)."""
+
+    question_id: str
+    does_not_apply: bool = False
+    reason: NotApplicableReason | None = None
+    none_of_these: bool = False
+    notes: str = ""
+
+    @property
+    def is_default(self) -> bool:
+        return self == QuestionState(self.question_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Responses:
+    """The answers and question states of a review at one point in time.
+
+    Lookups return the "nothing said yet" value for best practices and questions that were
+    never touched, so callers never deal with missing keys.
+    """
+
+    answers: tuple[Answer, ...] = ()
+    questions: tuple[QuestionState, ...] = ()
+    _answers: dict[str, Answer] = field(default_factory=dict, repr=False, compare=False)
+    _questions: dict[str, QuestionState] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for answer in self.answers:
+            if answer.bp_id in self._answers:
+                raise ValueError(f"two answers for {answer.bp_id}")
+            self._answers[answer.bp_id] = answer
+        for state in self.questions:
+            if state.question_id in self._questions:
+                raise ValueError(f"two states for {state.question_id}")
+            self._questions[state.question_id] = state
+
+    def answer(self, bp_id: str) -> Answer:
+        found = self._answers.get(bp_id)
+        return found if found is not None else Answer(bp_id)
+
+    def question_state(self, question_id: str) -> QuestionState:
+        found = self._questions.get(question_id)
+        return found if found is not None else QuestionState(question_id)
+
+    @property
+    def by_best_practice(self) -> Mapping[str, Answer]:
+        """The stored answers by best-practice id (read-only view)."""
+        return MappingProxyType(self._answers)
+
+    def with_answer(self, answer: Answer) -> Responses:
+        others = [a for a in self.answers if a.bp_id != answer.bp_id]
+        return Responses(_sorted_answers([*others, answer]), self.questions)
+
+    def with_answers(self, answers: Iterable[Answer]) -> Responses:
+        new = {a.bp_id: a for a in answers}
+        kept = [a for a in self.answers if a.bp_id not in new]
+        return Responses(_sorted_answers([*kept, *new.values()]), self.questions)
+
+    def with_question_state(self, state: QuestionState) -> Responses:
+        others = [q for q in self.questions if q.question_id != state.question_id]
+        states = sorted([*others, state], key=lambda q: q.question_id)
+        return Responses(self.answers, tuple(states))
+
+
+def _sorted_answers(answers: Iterable[Answer]) -> tuple[Answer, ...]:
+    return tuple(sorted(answers, key=lambda a: a.bp_id))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerChange:
+    """One entry of a review's answer history: who changed what, when, and why."""
+
+    bp_id: str
+    at: datetime
+    by: str
+    before: AnswerStatus
+    after: AnswerStatus
+    why: str = ""
+    source: AnswerSource = AnswerSource.PERSON
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A frozen, named copy of a review's answers at a point in time."""
+
+    name: str
+    at: datetime
+    bank_revision: str
+    responses: Responses
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """A best practice whose answer disagrees with what the stored evidence proposes."""
+
+    bp_id: str
+    answer: Answer
+    proposal: AnswerStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """One workload under review, with everything said and found about it."""
+
+    id: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    description: str = ""
+    owner: str = ""
+    environment: Environment = Environment.PRODUCTION
+    account_ids: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    bank_revision: str = ""
+    participants: tuple[str, ...] = ()
+    last_question: str | None = None
+    notes: str = ""
+    responses: Responses = field(default_factory=Responses)
+    history: tuple[AnswerChange, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    evidence: ScanResult | None = None
+    plan: tuple[PlanTracking, ...] = ()  # owner/due/status of plan items (review.plan)
+
+    def answer(self, bp_id: str) -> Answer:
+        return self.responses.answer(bp_id)
+
+    def question_state(self, question_id: str) -> QuestionState:
+        return self.responses.question_state(question_id)
+
+    def milestone(self, name: str) -> Milestone:
+        """The milestone with this name; KeyError if there is none."""
+        for milestone in self.milestones:
+            if milestone.name == name:
+                return milestone
+        raise KeyError(name)
+
+
+def notes_warning(text: str) -> str | None:
+    """A warning when notes exceed the WA Tool's limit (pillar keeps them whole)."""
+    if len(text) > WA_NOTES_LIMIT:
+        return (
+            f"notes are {len(text):,} characters, above the AWS WA Tool's limit of "
+            f"{WA_NOTES_LIMIT:,}; pillar keeps them whole, but a WA Tool upload would cut them"
+        )
+    return None
