@@ -115,3 +115,10 @@ def test_wrong_step_count_is_reported(bank_copy: Path) -> None:
     )
     with pytest.raises(BankError, match=r"steps: must have 3 to 6 items \(has 1\)"):
         load_pillar(bank_copy)
+
+
+def test_titles_match_the_reference_record() -> None:
+    pillar = security_pillar()
+    for question in REFERENCE:
+        for bp_id, title in question["best_practices"].items():
+            assert pillar.best_practice(bp_id).title == title, bp_id
