@@ -56,6 +56,15 @@ class LazyGroup(click.Group):
 # command name -> "module:attribute". Command modules keep heavy imports inside functions.
 COMMANDS = {
     "questions": "tui.commands.bank:questions",
+    "new": "tui.commands.reviews:new",
+    "list": "tui.commands.reviews:list_reviews",
+    "show": "tui.commands.reviews:show",
+    "answer": "tui.commands.reviews:answer",
+    "milestone": "tui.commands.reviews:milestone",
+    "diff": "tui.commands.reviews:diff",
+    "delete": "tui.commands.reviews:delete",
+    "export": "tui.commands.reviews:export",
+    "import": "tui.commands.reviews:import_review",
 }
 
 
