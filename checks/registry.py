@@ -1,0 +1,243 @@
+"""The registry of checks: what each check is (a `Check`) and the `@check` decorator.
+
+A check is a function of a `Context` returning what it found:
+
+- a list of `Resource` (use `passed(id, why)` / `failed(id, why)`): FAIL if any failed,
+  PASS otherwise, NOT_APPLICABLE if the list is empty (nothing to examine);
+- or a `Verdict` for anything else (`not_applicable("why")`, or an explicit status).
+
+Calls go through `ctx.call(service, operation, **params)`, which pages, caches and turns
+every error into an UNKNOWN result for you. See checks/README.md.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from checks.calls import CallFailed, UndeclaredCall, iam_action
+from checks.guard import is_read
+from checks.result import Cause, Resource, Status
+
+if TYPE_CHECKING:  # pragma: no cover
+    from checks.calls import CallLayer
+
+T = TypeVar("T")
+
+# The area modules, in the pillar's order. A missing module is skipped, so areas can land
+# one by one without editing this list.
+AREAS = (
+    "identity",
+    "detection",
+    "network",
+    "compute",
+    "data",
+    "incident_response",
+    "appsec",
+)
+
+CHECK_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9_]+)+$")
+BP_ID = re.compile(r"^SEC(0[1-9]|1[01])-BP(0[1-9]|1[0-9])$")
+ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
+
+
+class Scope(StrEnum):
+    GLOBAL = "global"  # runs once per scan (IAM, Organizations, ...)
+    REGIONAL = "regional"  # runs once per scanned region
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """An explicit outcome, when a list of resources does not say it all."""
+
+    status: Status
+    reason: str = ""
+    resources: tuple[Resource, ...] = ()
+    cause: Cause | None = None  # for UNKNOWN only
+
+
+Outcome = Verdict | Sequence[Resource]
+CheckFunction = Callable[["Context"], Outcome]
+
+
+def passed(resource_id: str, detail: str = "") -> Resource:
+    return Resource(id=resource_id, status=Status.PASS, detail=detail)
+
+
+def failed(resource_id: str, detail: str) -> Resource:
+    return Resource(id=resource_id, status=Status.FAIL, detail=detail)
+
+
+def not_applicable(reason: str) -> Verdict:
+    return Verdict(Status.NOT_APPLICABLE, reason)
+
+
+def unknown(reason: str, cause: Cause = Cause.UNSUPPORTED) -> Verdict:
+    """The check cannot decide from what the endpoint gives (say why)."""
+    return Verdict(Status.UNKNOWN, reason, cause=cause)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """What a check is: shown to people, mapped to best practices, bounded in permissions."""
+
+    id: str
+    title: str
+    best_practices: tuple[str, ...]
+    service: str  # the boto3 service name shown with results ("iam", "s3", ...)
+    scope: Scope
+    actions: tuple[str, ...]  # exact IAM actions the check needs, e.g. "iam:ListUsers"
+    services: tuple[str, ...]  # boto3 services it calls (default: just `service`)
+    function: CheckFunction = field(compare=False, repr=False)
+
+    @property
+    def module(self) -> str:
+        return self.function.__module__
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(
+    id: str,
+    title: str,
+    *,
+    bps: Sequence[str],
+    service: str,
+    scope: Scope,
+    actions: Sequence[str],
+    services: Sequence[str] = (),
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function. Declarations are validated at import time."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        problems = []
+        if not CHECK_ID.match(id):
+            problems.append("id must look like area.name (lowercase, dots, underscores)")
+        if id in REGISTRY and REGISTRY[id].function is not function:
+            problems.append("id is already registered")
+        if not bps or any(not BP_ID.match(bp) for bp in bps):
+            problems.append(f"best practices must be SECnn-BPnn ids (got {list(bps)})")
+        if not actions or any(not ACTION.match(a) for a in actions):
+            problems.append(f"actions must be IAM actions like iam:ListUsers (got {list(actions)})")
+        writes = [a for a in actions if not is_read(a.split(":", 1)[1])]
+        if writes:
+            problems.append(f"actions are not reads: {writes}")
+        if problems:
+            raise ValueError(f"check {id!r}: " + "; ".join(problems))
+        REGISTRY[id] = Check(
+            id=id,
+            title=title,
+            best_practices=tuple(bps),
+            service=service,
+            scope=scope,
+            actions=tuple(actions),
+            services=tuple(services) or (service,),
+            function=function,
+        )
+        return function
+
+    return register
+
+
+def all_checks() -> tuple[Check, ...]:
+    """Every registered check, importing the area modules that exist, sorted by id."""
+    for area in AREAS:
+        name = f"checks.{area}"
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+    return tuple(sorted(REGISTRY.values(), key=lambda c: c.id))
+
+
+def select(patterns: Iterable[str]) -> tuple[Check, ...]:
+    """Checks whose id matches any glob pattern (`iam.*`, `s3.bucket_*`); all if none."""
+    wanted = [p.strip() for p in patterns if p.strip()]
+    checks = all_checks()
+    if not wanted:
+        return checks
+    return tuple(c for c in checks if any(fnmatchcase(c.id, p) for p in wanted))
+
+
+@dataclass
+class Context:
+    """What a check function gets: its region, the account, and the shared call layer."""
+
+    check: Check
+    region: str  # the region to call (for GLOBAL checks: the home region)
+    account_id: str
+    regions: tuple[str, ...]  # every region of the scan (for GLOBAL checks that look around)
+    calls: CallLayer
+
+    @property
+    def partition(self) -> str:
+        if self.region.startswith("cn-"):
+            return "aws-cn"
+        if self.region.startswith("us-gov-"):
+            return "aws-us-gov"
+        return "aws"
+
+    @property
+    def where(self) -> str:
+        """A resource id for "the account (in this region)", for findings about absence."""
+        return (
+            self.account_id
+            if self.check.scope is Scope.GLOBAL
+            else (f"{self.account_id}/{self.region}")
+        )
+
+    def call(
+        self,
+        service: str,
+        operation: str,
+        *,
+        region: str | None = None,
+        fresh: bool = False,
+        **params: Any,
+    ) -> dict[str, Any]:
+        """Full response of a read (all pages merged), shared by every check of the scan.
+
+        Any failure raises CallFailed, which the runner reports as UNKNOWN with its cause.
+        `region` calls another region than the check's; `fresh=True` sends again (polling).
+        """
+        self._declared(service, operation)
+        return self.calls.call(service, region or self.region, operation, params, fresh=fresh)
+
+    def call_if_exists(
+        self,
+        service: str,
+        operation: str,
+        *,
+        absent: Collection[str],
+        region: str | None = None,
+        **params: Any,
+    ) -> dict[str, Any] | None:
+        """Like `call`, but None when AWS answers with one of the `absent` error codes
+        (e.g. NoSuchEntity, NoSuchBucketPolicy: "there is none" is an answer, not an error).
+        """
+        try:
+            return self.call(service, operation, region=region, **params)
+        except CallFailed as error:
+            if error.code is not None and error.code in absent:
+                return None
+            raise
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """Compute something once per scan and region (e.g. a parsed report), shared."""
+        return self.calls.once(("memo", key, self.region), compute)
+
+    def _declared(self, service: str, operation: str) -> None:
+        if service not in self.check.services:
+            raise UndeclaredCall(f"check {self.check.id} calls undeclared service {service}")
+        client = self.calls.clients.get(service, self.region)
+        api_name = client.meta.method_to_api_mapping.get(operation, operation)
+        action = iam_action(service, api_name)
+        if action not in self.check.actions:
+            raise UndeclaredCall(f"check {self.check.id} calls undeclared action {action}")

@@ -1,0 +1,199 @@
+"""One boto3 session per scan, its clients, the account id and the regions to scan.
+
+Credentials come from boto3's own chain (profile, environment, SSO, assumed role,
+instance role). Refreshable credentials (SSO, assume-role) are refreshed by botocore
+itself, so a long workshop outlives one session token. pillar never reads, copies or
+writes credentials: it only hands the profile name to boto3.
+
+Custom endpoints (`--endpoint-url` or `AWS_ENDPOINT_URL`, e.g. a moto server or
+LocalStack) apply to every service. S3 uses path-style addressing there, and S3 Control
+(whose host carries an `<account-id>.` prefix) is fixed by `strip_account_host_prefix`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from checks import guard
+from checks.calls import CallFailed, classify
+from checks.result import Cause
+
+DEFAULT_REGION = "us-east-1"
+AWS_DOMAINS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov", ".sc2s.sgov.gov")
+
+
+class CredentialsError(Exception):
+    """No usable credentials, or they were refused: the scan cannot start."""
+
+    user_error = True
+
+
+@dataclass(frozen=True, slots=True)
+class AwsOptions:
+    """How to reach AWS: all optional; defaults follow the AWS CLI's."""
+
+    profile: str | None = None
+    regions: tuple[str, ...] = ()
+    endpoint_url: str | None = None
+    retry_mode: str = "standard"  # or "adaptive" (client-side rate limiting)
+    max_attempts: int = 4  # total attempts per call, first one included
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    max_pool_connections: int = 32
+
+
+def custom_endpoint(options: AwsOptions) -> str | None:
+    """The endpoint every client uses, if not AWS's own."""
+    return options.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def strip_account_host_prefix(request: Any, **kwargs: Any) -> None:
+    """`before-sign.s3-control` handler: drop the `<account-id>.` host label on custom hosts.
+
+    S3 Control sends to `https://<account-id>.s3-control.<region>.amazonaws.com`; on a
+    custom endpoint that becomes `123456789012.127.0.0.1:5000`, which does not resolve.
+    Real AWS hosts are left alone.
+    """
+    parts = urlsplit(request.url)
+    host = parts.hostname or ""
+    label, _dot, rest = host.partition(".")
+    if not (label.isdigit() and len(label) == 12 and rest):
+        return
+    if any(rest.endswith(domain) for domain in AWS_DOMAINS):
+        return
+    netloc = parts.netloc.replace(f"{label}.", "", 1)
+    request.url = urlunsplit(parts._replace(netloc=netloc))
+
+
+def client_config(options: AwsOptions, *, path_style: bool) -> Any:
+    from botocore.config import Config
+
+    return Config(
+        retries={"mode": options.retry_mode, "max_attempts": options.max_attempts},
+        connect_timeout=options.connect_timeout,
+        read_timeout=options.read_timeout,
+        max_pool_connections=options.max_pool_connections,
+        user_agent_extra="pillar-review",
+        s3={"addressing_style": "path"} if path_style else None,
+    )
+
+
+@dataclass
+class ClientPool:
+    """One guarded client per (service, region), built up front; thread-safe lookups."""
+
+    session: Any
+    options: AwsOptions
+    _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def build(self, pairs: Iterable[tuple[str, str]]) -> None:
+        for service, region in pairs:
+            self.get(service, region)
+
+    def get(self, service: str, region: str) -> Any:
+        key = (service, region)
+        client = self._clients.get(key)
+        if client is not None:
+            return client
+        with self._lock:  # boto3 session.client() is not thread-safe
+            client = self._clients.get(key)
+            if client is None:
+                client = self._make(service, region)
+                self._clients[key] = client
+            return client
+
+    def _make(self, service: str, region: str) -> Any:
+        endpoint = custom_endpoint(self.options)
+        client = self.session.client(
+            service,
+            region_name=region,
+            endpoint_url=self.options.endpoint_url,
+            config=client_config(self.options, path_style=endpoint is not None),
+        )
+        guard.install(client)
+        if service == "s3control":
+            client.meta.events.register("before-sign.s3-control", strip_account_host_prefix)
+        return client
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+
+@dataclass
+class Aws:
+    """The AWS side of one scan: session, clients, account and regions."""
+
+    clients: ClientPool
+    account_id: str
+    regions: tuple[str, ...]
+    home_region: str
+    notes: list[str] = field(default_factory=list)
+
+
+def connect(options: AwsOptions) -> Aws:
+    """Open the session, prove the credentials work (sts), and settle the regions.
+
+    Raises CredentialsError with one sentence when no usable credentials are found.
+    """
+    import boto3
+    from botocore import exceptions as bx
+
+    try:
+        session = boto3.Session(profile_name=options.profile)
+    except bx.ProfileNotFound:
+        raise CredentialsError(
+            f"AWS profile {options.profile!r} is not configured; "
+            "list profiles with `aws configure list-profiles`."
+        ) from None
+    home = (
+        session.region_name
+        if session.region_name and (not options.regions or session.region_name in options.regions)
+        else (options.regions[0] if options.regions else DEFAULT_REGION)
+    )
+    pool = ClientPool(session=session, options=options)
+    try:
+        identity = pool.get("sts", home).get_caller_identity()
+    except Exception as error:
+        failed = classify(error, "sts:GetCallerIdentity")
+        if failed.cause is Cause.TIMEOUT:
+            raise CredentialsError(
+                f"cannot reach AWS ({failed.message}); check the network or --endpoint-url."
+            ) from None
+        raise CredentialsError(
+            f"no usable AWS credentials ({failed.message.rstrip('.')}). Sign in "
+            "(e.g. `aws sso login`), or pass --profile, then scan again."
+        ) from None
+    aws = Aws(
+        clients=pool,
+        account_id=str(identity.get("Account", "")),
+        regions=options.regions,
+        home_region=home,
+    )
+    if not options.regions:
+        aws.regions = enabled_regions(aws)
+    return aws
+
+
+def enabled_regions(aws: Aws) -> tuple[str, ...]:
+    """The account's enabled regions (ec2:DescribeRegions); the home region if denied."""
+    try:
+        response = aws.clients.get("ec2", aws.home_region).describe_regions(AllRegions=False)
+    except Exception as error:
+        failed: CallFailed = classify(error, "ec2:DescribeRegions")
+        aws.notes.append(
+            f"could not list the enabled regions ({failed.message}); scanning "
+            f"{aws.home_region} only: pass --region to choose."
+        )
+        return (aws.home_region,)
+    names = sorted(
+        str(r["RegionName"])
+        for r in response.get("Regions", [])
+        if r.get("OptInStatus", "opt-in-not-required") != "not-opted-in"
+    )
+    return tuple(names) or (aws.home_region,)
