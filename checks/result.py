@@ -177,3 +177,38 @@ class ScanResult:
             cancelled=bool(data.get("cancelled", False)),
             results=tuple(CheckResult.from_dict(r) for r in data["checks"]),
         )
+
+
+CAUSE_LABEL: dict[Cause, str] = {
+    Cause.ACCESS_DENIED: "access denied",
+    Cause.NOT_AVAILABLE: "not available in region",
+    Cause.THROTTLED: "throttled",
+    Cause.TIMEOUT: "timed out",
+    Cause.UNSUPPORTED: "unsupported by endpoint",
+    Cause.NO_CREDENTIALS: "no credentials",
+    Cause.CANCELLED: "cancelled",
+    Cause.ERROR: "error",
+}
+
+
+def summarize(results: Iterable[CheckResult]) -> str:
+    """One short line for a best practice's evidence: '3 of 12 resources fail', ...."""
+    results = tuple(results)
+    if not results:
+        return "(no automated evidence)"
+    failing = [r for r in results if r.status is Status.FAIL]
+    unknown = [r for r in results if r.status is Status.UNKNOWN]
+    if failing:
+        examined = sum(len(r.resources) for r in failing)
+        bad = sum(len(r.failing) for r in failing)
+        if examined:
+            return f"{bad} of {examined} resources fail"
+        return f"{len(failing)} of {len(results)} checks fail"
+    if unknown:
+        first = unknown[0]
+        what = first.missing_action or (CAUSE_LABEL[first.cause] if first.cause else "unknown")
+        more = f" (+{len(unknown) - 1})" if len(unknown) > 1 else ""
+        return f"unknown: {what}{more}"
+    if all(r.status is Status.NOT_APPLICABLE for r in results):
+        return "nothing to examine"
+    return f"{len(results)} of {len(results)} checks pass"

@@ -56,6 +56,9 @@ class LazyGroup(click.Group):
 # command name -> "module:attribute". Command modules keep heavy imports inside functions.
 COMMANDS = {
     "questions": "tui.commands.bank:questions",
+    "home": "tui.commands.app:home",
+    "open": "tui.commands.app:open_",
+    "demo": "tui.commands.app:demo",
     "new": "tui.commands.reviews:new",
     "list": "tui.commands.reviews:list_reviews",
     "show": "tui.commands.reviews:show",
@@ -65,6 +68,8 @@ COMMANDS = {
     "delete": "tui.commands.reviews:delete",
     "export": "tui.commands.reviews:export",
     "import": "tui.commands.reviews:import_review",
+    "scan": "tui.commands.scan:scan",
+    "iam-policy": "tui.commands.scan:iam_policy",
 }
 
 

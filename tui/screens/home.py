@@ -1,0 +1,247 @@
+"""Home: the saved reviews with progress and risk; open, create, rename, delete, export."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from review.store import ReviewListing, ReviewSummary
+from review.text import safe_line
+from tui.widgets.review_view import age
+
+if TYPE_CHECKING:
+    from tui.app import PillarApp
+
+EMPTY = (
+    "No reviews yet.\n\n"
+    "  n        start a new review of a workload\n"
+    "  ctrl+p   every command\n"
+    "  ?        help\n\n"
+    "New here? Quit (ctrl+q) and run `pillar demo`: a review of a simulated AWS account,\n"
+    "already scanned, so you can try everything without credentials."
+)
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding(
+            "enter", "open", "open", id="home.open", tooltip="Open the review where it was left"
+        ),
+        Binding("n", "new", "new", id="home.new", tooltip="Start a new review"),
+        Binding("r", "rename", "rename", id="home.rename"),
+        Binding(
+            "m",
+            "milestone",
+            "milestone",
+            id="home.milestone",
+            tooltip="Save a named copy of the review's answers",
+        ),
+        Binding("e", "export", "export", id="home.export", tooltip="Export the plan as Markdown"),
+        Binding("s", "summary", "summary", id="home.summary"),
+        Binding("d", "delete", "delete", id="home.delete"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listing: ReviewListing | None = None
+
+    @property
+    def pillar_app(self) -> PillarApp:
+        from tui.app import PillarApp
+
+        assert isinstance(self.app, PillarApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("pillar — Security Pillar reviews"), classes="screen-title")
+        table: DataTable[Text] = DataTable(id="reviews", cursor_type="row")
+        table.border_title = "Reviews"
+        yield table
+        yield Static(Text(EMPTY), id="empty")
+        yield Static("", id="problems", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#reviews", DataTable)
+        table.add_column("NAME", key="name")
+        table.add_column("ENVIRONMENT", key="env")
+        table.add_column("ANSWERED", key="answered")
+        table.add_column("HIGH", key="high")
+        table.add_column("MEDIUM", key="medium")
+        table.add_column("UPDATED", key="updated")
+        self.query_one("#empty").display = False
+        self.query_one("#reviews").display = False
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="home-list", exit_on_error=False)
+    def reload(self) -> None:
+        listing = self.pillar_app.store.list_reviews()
+        self.app.call_from_thread(self._show, listing)
+
+    def _show(self, listing: ReviewListing) -> None:
+        self.listing = listing
+        table = self.query_one("#reviews", DataTable)
+        selected = self.selected.id if self.selected else None
+        table.clear()
+        for summary in listing.reviews:
+            counts = summary.counts
+            table.add_row(
+                Text(safe_line(summary.name, 40)),
+                Text(summary.environment.value.lower()),
+                Text(f"{summary.best_practices_answered} / {summary.best_practices_total}"),
+                Text(str(counts.high) if counts.answered else "–", style="bold red"),
+                Text(str(counts.medium) if counts.answered else "–", style="bold yellow"),
+                Text(age(summary.updated_at)),
+                key=summary.id,
+            )
+        has_reviews = bool(listing.reviews)
+        table.display = has_reviews
+        self.query_one("#empty").display = not has_reviews
+        if selected is not None:
+            ids = [s.id for s in listing.reviews]
+            if selected in ids:
+                table.move_cursor(row=ids.index(selected))
+        problems = "\n".join(f"⚠ {safe_line(problem.message, 200)}" for problem in listing.problems)
+        self.query_one("#problems", Static).update(Text(problems, style="yellow"))
+        if has_reviews:
+            table.focus()
+
+    @property
+    def selected(self) -> ReviewSummary | None:
+        table = self.query_one("#reviews", DataTable)
+        if self.listing is None or not self.listing.reviews or not table.row_count:
+            return None
+        row = table.cursor_row
+        if 0 <= row < len(self.listing.reviews):
+            return self.listing.reviews[row]
+        return None
+
+    @on(DataTable.RowSelected, "#reviews")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        if self.selected is not None:
+            self.pillar_app.open_review(self.selected.id)
+
+    def action_new(self) -> None:
+        from tui.screens.new_review import NewReview, NewReviewScreen
+
+        def create(form: NewReview | None) -> None:
+            if form is None:
+                return
+            store = self.pillar_app.store
+            try:
+                review = store.create(
+                    form.name,
+                    owner=form.owner,
+                    environment=form.environment,
+                    account_ids=form.account_ids,
+                    regions=form.regions,
+                )
+            except Exception as error:  # shown, never a traceback
+                self.notify(safe_line(str(error), 300), severity="error")
+                return
+            if form.profile:
+                self.pillar_app.scan_source.profile = form.profile
+            self.pillar_app.open_review(review.id, scan_first=form.scan_now)
+
+        self.app.push_screen(NewReviewScreen(), create)
+
+    def action_rename(self) -> None:
+        summary = self.selected
+        if summary is None:
+            return
+        from tui.screens.dialogs import TextDialog
+
+        def rename(name: str | None) -> None:
+            if not name:
+                return
+            self._change(summary.id, lambda s: s.set_details(name=name))
+
+        self.app.push_screen(TextDialog("New name for the review", value=summary.name), rename)
+
+    def action_milestone(self) -> None:
+        summary = self.selected
+        if summary is None:
+            return
+        from tui.screens.dialogs import TextDialog
+
+        def save(name: str | None) -> None:
+            if name:
+                self._change(
+                    summary.id, lambda s: s.save_milestone(name), f"Milestone {name!r} saved."
+                )
+
+        self.app.push_screen(
+            TextDialog("Name the milestone", placeholder="e.g. after workshop 1"), save
+        )
+
+    @work(thread=True, exit_on_error=False)
+    def _change(self, review_id: str, change: object, message: str = "") -> None:
+        from review.errors import ReviewError
+
+        try:
+            with self.pillar_app.store.open(review_id) as session:
+                change(session)  # type: ignore[operator]
+        except ReviewError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
+            return
+        if message:
+            self.app.call_from_thread(self.notify, message)
+        self.app.call_from_thread(self.reload)
+
+    def action_delete(self) -> None:
+        summary = self.selected
+        if summary is None:
+            return
+        from tui.screens.dialogs import ConfirmDialog
+
+        def delete(yes: bool | None) -> None:
+            if yes:
+                self._delete(summary.id)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Delete the review '{safe_line(summary.name, 60)}' and its milestones? "
+                "This cannot be undone (export it first to keep a copy).",
+                "Delete",
+            ),
+            delete,
+        )
+
+    @work(thread=True, exit_on_error=False)
+    def _delete(self, review_id: str) -> None:
+        from review.errors import ReviewError
+
+        try:
+            self.pillar_app.store.delete(review_id)
+        except ReviewError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
+        self.app.call_from_thread(self.reload)
+
+    def action_summary(self) -> None:
+        summary = self.selected
+        if summary is None:
+            return
+        from tui.screens.summary import SummaryScreen
+
+        review = self.pillar_app.store.load(summary.id)
+        self.app.push_screen(SummaryScreen(review, self.pillar_app.store.pillar))
+
+    def action_export(self) -> None:
+        summary = self.selected
+        if summary is None:
+            return
+        from tui.screens.export import export_review
+
+        export_review(self.pillar_app, summary.id)

@@ -1,0 +1,468 @@
+"""The guided review: questions on the left, the current question with its best practices,
+evidence and notes on the right. Every change goes through the Saver and is shown once the
+store says it is durable."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, OptionList, Static, TextArea
+
+from checks.result import Proposal
+from questions import Pillar, Question
+from review.model import AnswerStatus, Review, notes_warning
+from review.risk import effective_status, review_risk
+from review.store import AppliedProposals, ReviewSession
+from review.text import safe_line
+from tui.screens.dialogs import NotApplicable, NotApplicableDialog, TextDialog
+from tui.widgets.review_view import (
+    BestPracticeTable,
+    EvidencePanel,
+    QuestionCard,
+    QuestionList,
+    ReviewHeader,
+)
+
+if TYPE_CHECKING:
+    from tui.app import PillarApp
+
+NOTES_DEBOUNCE_S = 0.6
+
+
+class ReviewScreen(Screen[None]):
+    """Walk one review, question by question."""
+
+    BINDINGS = [
+        Binding(
+            "space",
+            "toggle",
+            "met/not met",
+            id="review.toggle",
+            tooltip="Toggle the selected best practice between met and not met",
+        ),
+        Binding(
+            "a",
+            "accept",
+            "accept proposals",
+            id="review.accept",
+            tooltip="Accept the evidence's proposals for this question's unanswered best practices",
+        ),
+        Binding(
+            "o",
+            "override",
+            "override…",
+            id="review.override",
+            tooltip="Answer against the evidence's proposal, with a reason",
+        ),
+        Binding(
+            "x",
+            "not_applicable",
+            "n/a…",
+            id="review.not_applicable",
+            tooltip="Mark the selected best practice as not applicable, with a reason",
+        ),
+        Binding(
+            "u",
+            "clear",
+            "unanswer",
+            id="review.clear",
+            show=False,
+            tooltip="Set the selected best practice back to unanswered",
+        ),
+        Binding(
+            "X", "question_not_applicable", "question n/a…", id="review.question_na", show=False
+        ),
+        Binding("z", "none_of_these", "none of these", id="review.none_of_these", show=False),
+        Binding("n,right", "next", "next", id="review.next", tooltip="Next question"),
+        Binding("p,left", "previous", "prev", id="review.previous", tooltip="Previous question"),
+        Binding(
+            "slash",
+            "jump",
+            "jump",
+            id="review.jump",
+            tooltip="Jump to any question or best practice",
+        ),
+        Binding(
+            "e",
+            "edit_notes",
+            "notes",
+            id="review.notes",
+            tooltip="Write notes for this question (saved as you type)",
+        ),
+        Binding(
+            "r",
+            "refresh_evidence",
+            "rescan",
+            id="review.scan",
+            show=False,
+            tooltip="Run the checks again and refresh the evidence",
+        ),
+        Binding("s", "summary", "summary", id="review.summary", show=False),
+        Binding("l", "plan", "plan", id="review.plan", show=False),
+        Binding("escape", "leave", "home", id="review.home"),
+    ]
+
+    def __init__(self, session: ReviewSession, start_question: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.review: Review = session.review
+        self.pillar: Pillar = session.store.pillar
+        first = self.pillar.questions[0].id
+        wanted = start_question or self.review.last_question or first
+        self.question: Question = self._question_or(wanted, first)
+        self.save_state = "read-only" if session.read_only else "saved ✓"
+        self._notes_timer: Any = None
+        self._in_flight = 0
+        self._notes_dirty = False
+
+    @property
+    def pillar_app(self) -> PillarApp:
+        from tui.app import PillarApp
+
+        assert isinstance(self.app, PillarApp)
+        return self.app
+
+    def _question_or(self, question_id: str, fallback: str) -> Question:
+        try:
+            return self.pillar.question(question_id)
+        except KeyError:
+            return self.pillar.question(fallback)
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ReviewHeader(id="review-header")
+        if self.session.read_only:
+            yield Static(
+                Text(
+                    "Read-only: another pillar has this review open for changes. "
+                    "You can look, not change.",
+                ),
+                id="read-only-banner",
+            )
+        with Horizontal(id="review-body"):
+            yield QuestionList(id="sidebar")
+            with VerticalScroll(id="question-pane"):
+                yield QuestionCard(id="question-card")
+                yield BestPracticeTable(id="best-practices")
+                yield EvidencePanel(id="evidence")
+                with Vertical(id="notes-box"):
+                    yield Label("Notes for this question (saved as you type)", id="notes-label")
+                    yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False)
+        yield Footer()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.refresh_all, False)
+
+    def on_mount(self) -> None:
+        notes = self.query_one("#notes", TextArea)
+        notes.read_only = self.session.read_only
+        self.refresh_all()
+        self.query_one("#best-practices", BestPracticeTable).focus()
+        if not self.session.read_only:
+            self._submit(lambda s: s.visit(self.question.id))
+
+    # --- showing ------------------------------------------------------------------------
+
+    def refresh_all(self, notes_too: bool = True) -> None:
+        summary = review_risk(self.pillar, self.review.responses)
+        self.query_one(ReviewHeader).show(self.review, summary, self.save_state)
+        sidebar = self.query_one(QuestionList)
+        sidebar.show(self.pillar, self.review, summary)
+        sidebar.highlight_question(self.question.id)
+        self.query_one(QuestionCard).show(self.question, self.review)
+        self.query_one(BestPracticeTable).show(self.pillar, self.question, self.review)
+        self._show_evidence()
+        if notes_too:
+            notes = self.query_one("#notes", TextArea)
+            text = self.review.question_state(self.question.id).notes
+            if notes.text != text:
+                notes.load_text(text)
+            self._show_notes_label(text)
+
+    def _show_evidence(self) -> None:
+        bp_id = self.query_one(BestPracticeTable).current_bp
+        if bp_id is not None:
+            self.query_one(EvidencePanel).show(
+                self.pillar, self.pillar.best_practice(bp_id), self.review
+            )
+
+    def _show_notes_label(self, text: str) -> None:
+        warning = notes_warning(text)
+        label = self.query_one("#notes-label", Label)
+        label.update(
+            Text(f"⚠ {warning}", style="yellow")
+            if warning
+            else Text("Notes for this question (saved as you type) · e to edit, esc to leave")
+        )
+
+    def _set_save_state(self, state: str) -> None:
+        self.save_state = state
+        summary = review_risk(self.pillar, self.review.responses)
+        self.query_one(ReviewHeader).show(self.review, summary, state)
+
+    @on(DataTable.RowHighlighted, "#best-practices")
+    def _row_highlighted(self) -> None:
+        self._show_evidence()
+
+    @on(OptionList.OptionSelected, "#sidebar")
+    def _question_picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.go_to(event.option.id)
+            self.query_one(BestPracticeTable).focus()
+
+    # --- saving -------------------------------------------------------------------------
+
+    def _submit(self, change: Any, after: Any = None) -> bool:
+        if self.session.read_only:
+            self.notify(
+                "This review is open read-only; close the other pillar to edit it.",
+                severity="warning",
+            )
+            return False
+        self._in_flight += 1
+        self._set_save_state("saving…")
+
+        def done(result: Any) -> None:
+            self._in_flight -= 1
+            review = result.review if isinstance(result, AppliedProposals) else result
+            if isinstance(review, Review):
+                self.review = review
+            self.save_state = "saved ✓" if self._in_flight <= 0 else "saving…"
+            self.refresh_all(notes_too=False)
+            if after is not None:
+                after(result)
+
+        def failed(error: BaseException) -> None:
+            self._in_flight -= 1
+            self._set_save_state("NOT SAVED ✗")
+            self.notify(
+                f"Not saved: {safe_line(str(error), 300)}",
+                title="Save failed",
+                severity="error",
+                timeout=15,
+            )
+
+        self.pillar_app.submit(change, done, failed)
+        return True
+
+    def _person(self) -> str:
+        return self.pillar_app.person
+
+    def _proposal(self, bp_id: str) -> Proposal | None:
+        evidence = self.review.evidence
+        return evidence.proposal(self.pillar, bp_id) if evidence else None
+
+    def _answer(self, bp_id: str, status: AnswerStatus, why: str = "", **extra: Any) -> None:
+        person = self._person()
+        self._submit(lambda s: s.set_answer(bp_id, status, by=person, why=why, **extra))
+
+    def _set_with_reason_if_overriding(self, bp_id: str, status: AnswerStatus) -> None:
+        proposal = self._proposal(bp_id)
+        contradicts = (proposal is Proposal.MET and status is AnswerStatus.NOT_MET) or (
+            proposal is Proposal.NOT_MET and status is AnswerStatus.MET
+        )
+        if not contradicts:
+            self._answer(bp_id, status)
+            return
+        label = "met" if status is AnswerStatus.MET else "not met"
+
+        def with_reason(reason: str | None) -> None:
+            if reason:
+                self._answer(bp_id, status, why=f"override: {reason}")
+
+        self.app.push_screen(
+            TextDialog(
+                f"The evidence proposes the opposite. Why is {bp_id} {label}?",
+                placeholder="e.g. the failing buckets are public websites by design",
+            ),
+            with_reason,
+        )
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _current_status(self, bp_id: str) -> AnswerStatus:
+        state = self.review.question_state(self.question.id)
+        return effective_status(bp_id, state, self.review.responses.by_best_practice)
+
+    def action_toggle(self) -> None:
+        bp_id = self.query_one(BestPracticeTable).current_bp
+        if bp_id is None:
+            return
+        current = self._current_status(bp_id)
+        new = AnswerStatus.NOT_MET if current is AnswerStatus.MET else AnswerStatus.MET
+        self._set_with_reason_if_overriding(bp_id, new)
+
+    def action_override(self) -> None:
+        bp_id = self.query_one(BestPracticeTable).current_bp
+        if bp_id is None:
+            return
+        proposal = self._proposal(bp_id)
+        if proposal is None:
+            self.notify("There is no proposal to override here; use space to answer.")
+            return
+        opposite = AnswerStatus.NOT_MET if proposal is Proposal.MET else AnswerStatus.MET
+        self._set_with_reason_if_overriding(bp_id, opposite)
+
+    def action_accept(self) -> None:
+        if self.review.evidence is None:
+            self.notify("No evidence yet: press r to scan the account first.")
+            return
+        ids = [bp.id for bp in self.question.best_practices]
+        person = self._person()
+
+        def report(result: Any) -> None:
+            if isinstance(result, AppliedProposals):
+                count = len(result.applied)
+                self.notify(
+                    f"Accepted {count} proposal{'s' if count != 1 else ''} for {self.question.id}."
+                    if count
+                    else "Nothing to accept: answered best practices are never overwritten."
+                )
+
+        self._submit(lambda s: s.apply_proposals(accepted_by=person, only=ids), report)
+
+    def action_clear(self) -> None:
+        bp_id = self.query_one(BestPracticeTable).current_bp
+        if bp_id is not None:
+            self._answer(bp_id, AnswerStatus.UNANSWERED)
+
+    def action_not_applicable(self) -> None:
+        bp_id = self.query_one(BestPracticeTable).current_bp
+        if bp_id is None:
+            return
+
+        def apply(result: NotApplicable | None) -> None:
+            if result is None:
+                return
+            extra: dict[str, Any] = {"reason": result.reason}
+            if result.note:
+                extra["note"] = result.note
+            self._answer(bp_id, AnswerStatus.NOT_APPLICABLE, **extra)
+
+        self.app.push_screen(NotApplicableDialog(f"Why does {bp_id} not apply?"), apply)
+
+    def action_question_not_applicable(self) -> None:
+        question_id = self.question.id
+        state = self.review.question_state(question_id)
+        if state.does_not_apply:
+            self._submit(lambda s: s.set_question_state(question_id, does_not_apply=False))
+            return
+
+        def apply(result: NotApplicable | None) -> None:
+            if result is None:
+                return
+            self._submit(
+                lambda s: s.set_question_state(
+                    question_id, does_not_apply=True, reason=result.reason
+                )
+            )
+
+        self.app.push_screen(
+            NotApplicableDialog(f"Why does the whole question {question_id} not apply?"), apply
+        )
+
+    def action_none_of_these(self) -> None:
+        question_id = self.question.id
+        value = not self.review.question_state(question_id).none_of_these
+        self._submit(lambda s: s.set_question_state(question_id, none_of_these=value))
+
+    def go_to(self, question_id: str) -> None:
+        self._flush_notes()
+        self.question = self._question_or(question_id, self.question.id)
+        self.query_one(BestPracticeTable).move_cursor(row=0)
+        self.refresh_all()
+        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
+        if not self.session.read_only:
+            self._submit(lambda s: s.visit(self.question.id))
+
+    def _step(self, offset: int) -> None:
+        ids = [q.id for q in self.pillar.questions]
+        index = ids.index(self.question.id) + offset
+        if 0 <= index < len(ids):
+            self.go_to(ids[index])
+        else:
+            self.notify("That was the last question." if offset > 0 else "This is the first.")
+
+    def action_next(self) -> None:
+        self._step(1)
+
+    def action_previous(self) -> None:
+        self._step(-1)
+
+    def action_jump(self) -> None:
+        from tui.screens.dialogs import JumpDialog
+
+        entries: list[tuple[str, str, str]] = []
+        for question in self.pillar.questions:
+            entries.append((question.id, question.id, question.title))
+            entries.extend((question.id, bp.id, bp.title) for bp in question.best_practices)
+
+        def jump(question_id: str | None) -> None:
+            if question_id:
+                self.go_to(question_id)
+                self.query_one(BestPracticeTable).focus()
+
+        self.app.push_screen(JumpDialog(entries), jump)
+
+    def action_edit_notes(self) -> None:
+        self.query_one("#notes", TextArea).focus()
+
+    @on(TextArea.Changed, "#notes")
+    def _notes_changed(self, event: TextArea.Changed) -> None:
+        text = event.text_area.text
+        if text == self.review.question_state(self.question.id).notes:
+            return
+        self._notes_dirty = True
+        self._show_notes_label(text)
+        self._set_save_state("typing…")
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        self._notes_timer = self.set_timer(NOTES_DEBOUNCE_S, self._flush_notes)
+
+    def _flush_notes(self) -> None:
+        if not self._notes_dirty:
+            return
+        self._notes_dirty = False
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+            self._notes_timer = None
+        question_id = self.question.id
+        text = self.query_one("#notes", TextArea).text
+        self._submit(lambda s: s.set_question_state(question_id, notes=text))
+
+    def on_key(self, event: Any) -> None:
+        notes = self.query_one("#notes", TextArea)
+        if event.key == "escape" and notes.has_focus:
+            self._flush_notes()
+            self.query_one(BestPracticeTable).focus()
+            event.stop()
+            event.prevent_default()
+
+    def action_refresh_evidence(self) -> None:
+        self._flush_notes()
+        self.pillar_app.start_scan(self.session, after=self._scanned)
+
+    def _scanned(self, review: Review | None) -> None:
+        if review is not None:
+            self.review = review
+        self.refresh_all()
+
+    def action_summary(self) -> None:
+        from tui.screens.summary import SummaryScreen
+
+        self.app.push_screen(SummaryScreen(self.review, self.pillar))
+
+    def action_plan(self) -> None:
+        self._flush_notes()
+        self.pillar_app.show_plan(self.review)
+
+    def action_leave(self) -> None:
+        self._flush_notes()
+        self.pillar_app.close_review()

@@ -1,0 +1,163 @@
+"""Scan: run every check in a worker with live progress; cancel keeps what was found."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+
+from checks.result import CAUSE_LABEL, ScanResult, Status
+from review.model import Review
+from review.text import safe_line
+from tui.scanning import ScanSource
+
+
+def scan_counts(scan: ScanResult) -> Text:
+    statuses = Counter(r.status for r in scan.results)
+    causes = Counter(
+        CAUSE_LABEL[r.cause] for r in scan.results if r.status is Status.UNKNOWN and r.cause
+    )
+    unknown = statuses[Status.UNKNOWN]
+    why = ", ".join(f"{label}: {count}" for label, count in causes.most_common())
+    return Text.assemble(
+        ("PASS ", "bold green"),
+        f"{statuses[Status.PASS]}   ",
+        ("FAIL ", "bold red"),
+        f"{statuses[Status.FAIL]}   ",
+        ("UNKNOWN ", "bold yellow"),
+        f"{unknown}{f' ({why})' if why else ''}   ",
+        ("N/A ", "dim"),
+        f"{statuses[Status.NOT_APPLICABLE]}",
+    )
+
+
+class ScanScreen(Screen[ScanResult | None]):
+    """Dismisses with the ScanResult (also when cancelled), or None to go on without."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "cancel / back", id="scan.cancel"),
+        Binding("enter", "done", "continue", id="scan.done"),
+        Binding("f", "fix_profile", "fix profile", id="scan.fix", show=False),
+    ]
+
+    def __init__(self, source: ScanSource, review: Review) -> None:
+        super().__init__()
+        self.source = source
+        self.review = review
+        self.cancel_event = threading.Event()
+        self.result: ScanResult | None = None
+        self.failed = False
+        self._done = 0
+        self._total = 0
+        self._current = ""
+        self._started = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        regions = ", ".join(self.review.regions) or "all enabled regions"
+        yield Static(Text(f"Scanning {self.source.label} · {regions}"), classes="screen-title")
+        with Vertical(id="scan-box"):
+            yield Static(Text("Connecting…"), id="scan-status")
+            yield ProgressBar(id="scan-progress", show_eta=False)
+            yield Static(Text(""), id="scan-summary")
+            yield Static(
+                Text("Checks only read: nothing in the account is changed.", style="dim"),
+                id="scan-hint",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._ticker = self.set_interval(0.1, self._tick)
+        self._run()
+
+    def _progress(self, done: int, total: int, check_id: str, region: str) -> None:
+        # Called from check threads: only plain assignments; the UI reads them at 10 Hz.
+        self._done, self._total, self._current = done, total, f"{region} · {check_id}"
+
+    def _tick(self) -> None:
+        if self.result is not None or self.failed:
+            return
+        bar = self.query_one("#scan-progress", ProgressBar)
+        if self._total:
+            bar.update(total=self._total, progress=self._done)
+            self.query_one("#scan-status", Static).update(
+                Text(f"{self._done} / {self._total}   {self._current}")
+            )
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
+    def _run(self) -> None:
+        try:
+            result = self.source.run(self._progress, self.cancel_event, regions=self.review.regions)
+        except Exception as error:  # credentials, endpoint: a choice, not a traceback
+            self.app.call_from_thread(self._failed, error)
+            return
+        self.app.call_from_thread(self._finished, result)
+
+    def _finished(self, result: ScanResult) -> None:
+        self.result = result
+        bar = self.query_one("#scan-progress", ProgressBar)
+        bar.update(total=max(len(result.results), 1), progress=len(result.results))
+        what = "Cancelled" if result.cancelled else "Done"
+        self.query_one("#scan-status", Static).update(
+            Text(
+                f"{what}: {len(result.results)} check results in {result.duration_s:.1f} s "
+                f"for account {result.account_id} · regions {', '.join(result.regions)}"
+            )
+        )
+        self.query_one("#scan-summary", Static).update(scan_counts(result))
+        self.query_one("#scan-hint", Static).update(
+            Text("enter: store this evidence with the review and continue", style="bold")
+        )
+
+    def _failed(self, error: Exception) -> None:
+        self.failed = True
+        message = safe_line(str(error), 400) or type(error).__name__
+        self.query_one("#scan-status", Static).update(
+            Text(f"The scan could not start: {message}", style="bold red")
+        )
+        self.query_one("#scan-hint", Static).update(
+            Text(
+                "esc / enter: continue the review manually (answers need no evidence)\n"
+                "f: use another AWS profile and try again",
+            )
+        )
+
+    def action_cancel(self) -> None:
+        if self.result is None and not self.failed:
+            self.cancel_event.set()
+            self.query_one("#scan-status", Static).update(
+                Text("Cancelling… results so far are kept.")
+            )
+            return
+        self.dismiss(self.result)
+
+    def action_done(self) -> None:
+        if self.result is not None or self.failed:
+            self.dismiss(self.result)
+
+    def action_fix_profile(self) -> None:
+        if not self.failed:
+            return
+        from tui.screens.dialogs import TextDialog
+
+        def retry(profile: str | None) -> None:
+            if not profile:
+                return
+            self.source.profile = profile
+            self.failed = False
+            self.cancel_event.clear()
+            self.query_one("#scan-status", Static).update(Text("Connecting…"))
+            self.query_one("#scan-hint", Static).update(Text(""))
+            self._run()
+
+        self.app.push_screen(
+            TextDialog("AWS profile to use (from ~/.aws/config)", value=self.source.profile or ""),
+            retry,
+        )

@@ -1,0 +1,79 @@
+"""Small pieces of styled text shared by screens: answer marks, risk badges, proposals.
+
+State is always spelled out in text (✓ met, ✗ no, – n/a, ? —) so nothing depends on colour.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from checks.result import Proposal, Status
+from questions import Risk
+from review.model import AnswerStatus
+from review.risk import QuestionRisk
+from review.text import safe_line
+
+ANSWER_MARK: dict[AnswerStatus, tuple[str, str]] = {
+    AnswerStatus.MET: ("✓ met", "bold green"),
+    AnswerStatus.NOT_MET: ("✗ no", "bold red"),
+    AnswerStatus.NOT_APPLICABLE: ("– n/a", "dim"),
+    AnswerStatus.UNANSWERED: ("? —", "dim"),
+}
+
+RISK_STYLE: dict[Risk, str] = {
+    Risk.HIGH: "bold red",
+    Risk.MEDIUM: "bold yellow",
+    Risk.LOW: "cyan",
+}
+
+QUESTION_RISK_TEXT: dict[QuestionRisk, tuple[str, str]] = {
+    QuestionRisk.HIGH: ("HIGH", "bold red"),
+    QuestionRisk.MEDIUM: ("MEDIUM", "bold yellow"),
+    QuestionRisk.NONE: ("NONE", "green"),
+    QuestionRisk.NOT_APPLICABLE: ("N/A", "dim"),
+    QuestionRisk.UNANSWERED: ("—", "dim"),
+}
+
+STATUS_STYLE: dict[Status, str] = {
+    Status.PASS: "bold green",
+    Status.FAIL: "bold red",
+    Status.NOT_APPLICABLE: "dim",
+    Status.UNKNOWN: "bold yellow",
+}
+
+
+def _styled(text: str, style: str) -> Text:
+    return Text(text, style=style)
+
+
+def answer_mark(status: AnswerStatus) -> Text:
+    text, style = ANSWER_MARK[status]
+    return _styled(text, style)
+
+
+def risk_badge(risk: Risk) -> Text:
+    return _styled(risk.value, RISK_STYLE[risk])
+
+
+def question_risk_badge(risk: QuestionRisk) -> Text:
+    text, style = QUESTION_RISK_TEXT[risk]
+    return _styled(text, style)
+
+
+def status_badge(status: Status) -> Text:
+    label = {Status.NOT_APPLICABLE: "N/A"}.get(status, status.value)
+    return _styled(label, STATUS_STYLE[status])
+
+
+def proposal_text(proposal: Proposal | None, summary: str) -> Text:
+    """The evidence column: '✓ proposed met', '✗ 3 of 12 fail', '? unknown: …'."""
+    if proposal is Proposal.MET:
+        return _styled(f"✓ {summary}", "green")
+    if proposal is Proposal.NOT_MET:
+        return _styled(f"✗ {summary}", "red")
+    return _styled(summary, "dim" if summary.startswith("(") else "yellow")
+
+
+def untrusted(text: str, limit: int | None = None, style: str = "") -> Text:
+    """Untrusted text (AWS names, notes) as a Text: no markup, no control characters."""
+    return Text(safe_line(text, limit), style=style)

@@ -1,0 +1,274 @@
+"""The widgets of the guided review: question list, question card, best-practice table,
+evidence panel and the progress header. Each is told what to show by the review screen."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.widget import Widget
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+
+from checks.result import CAUSE_LABEL, CheckResult, Proposal, Status, summarize
+from questions import BestPractice, Pillar, Question
+from review.model import Answer, AnswerSource, AnswerStatus, Review
+from review.risk import RiskSummary, effective_status
+from review.text import safe_line, safe_text
+from tui.widgets.badges import (
+    answer_mark,
+    proposal_text,
+    question_risk_badge,
+    risk_badge,
+    status_badge,
+    untrusted,
+)
+
+EVIDENCE_WIDTH = 24
+
+
+def age(when: datetime | None, now: datetime | None = None) -> str:
+    """'never', 'just now', '5 min ago', '2 h ago', '3 days ago'."""
+    if when is None:
+        return "never"
+    seconds = ((now or datetime.now(UTC)) - when).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // 86400)} days ago"
+
+
+class ReviewHeader(Static):
+    """One line: review name, environment, progress, risk counts, evidence age, save state."""
+
+    def show(self, review: Review, summary: RiskSummary, save_state: str) -> None:
+        counts = summary.counts
+        evidence = review.evidence
+        parts: list[str | tuple[str, str] | Text] = [
+            untrusted(review.name, 40, "bold"),
+            f" · {review.environment.value.lower()} · ",
+            f"{summary.best_practices_answered}/{summary.best_practices_total} answered · ",
+            ("HIGH ", "bold red"),
+            f"{counts.high} · ",
+            ("MEDIUM ", "bold yellow"),
+            f"{counts.medium} · evidence ",
+            age(evidence.started_at if evidence else None),
+        ]
+        if save_state:
+            parts.append(f" · {save_state}")
+        self.update(Text.assemble(*parts))
+
+
+class QuestionList(OptionList):
+    """Areas and their questions, each with a progress mark and its risk badge."""
+
+    def show(self, pillar: Pillar, review: Review, summary: RiskSummary) -> None:
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        self.clear_options()
+        for area in pillar.areas:
+            self.add_option(Option(Text(area.name, style="bold"), disabled=True))
+            for question in area.questions:
+                self.add_option(Option(question_line(question, review, summary), id=question.id))
+        if highlighted is not None:
+            self.highlight_question(highlighted)
+
+    def highlight_question(self, question_id: str) -> None:
+        try:
+            self.highlighted = self.get_option_index(question_id)
+        except Exception:  # an unknown id: leave the highlight where it is
+            return
+
+
+def question_line(question: Question, review: Review, summary: RiskSummary) -> Text:
+    state = review.question_state(question.id)
+    answers = review.responses.by_best_practice
+    statuses = [effective_status(bp.id, state, answers) for bp in question.best_practices]
+    done = sum(s is not AnswerStatus.UNANSWERED for s in statuses)
+    total = len(statuses)
+    if state.does_not_apply:
+        mark = "–"
+    elif done == total:
+        mark = "✓"
+    elif done:
+        mark = "◐"
+    else:
+        mark = "?"
+    risk = question_risk_badge(summary.risk_of(question.id))
+    risk.pad_right(7 - len(risk.plain))
+    return Text.assemble(f" {mark} ", (question.id, "bold"), "  ", risk, f" {done}/{total}")
+
+
+class QuestionCard(Static):
+    """The question's title, why it matters and what to ask the room."""
+
+    def show(self, question: Question, review: Review) -> None:
+        state = review.question_state(question.id)
+        parts: list[RenderableType] = [
+            Text.assemble((f"{question.id} · ", "bold"), (question.title, "bold")),
+            Text.assemble(("Why it matters: ", "italic"), question.why_it_matters),
+            Text("Ask the room:", style="italic"),
+            *[Text(f"  • {prompt}") for prompt in question.prompts],
+        ]
+        if state.does_not_apply:
+            reason = state.reason.value if state.reason else "NONE"
+            parts.append(Text(f"– This question does not apply ({reason}).", style="bold yellow"))
+        if state.none_of_these:
+            parts.append(Text("✗ None of these best practices is met.", style="bold red"))
+        self.update(Group(*parts))
+
+
+class BestPracticeTable(DataTable[Text]):
+    """ANSWER · RISK · BEST PRACTICE · EVIDENCE, one row per best practice."""
+
+    FIXED = 7 + 6 + EVIDENCE_WIDTH + 4 * 2 + 2  # other columns, cell padding, scrollbar
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = False
+
+    def _title_width(self) -> int:
+        available = self.parent.size.width if isinstance(self.parent, Widget) else 80
+        return max(16, available - self.FIXED)
+
+    def show(self, pillar: Pillar, question: Question, review: Review) -> None:
+        row = self.cursor_row
+        width = self._title_width()
+        self.clear(columns=True)
+        self.add_column("ANSWER", key="answer", width=7)
+        self.add_column("RISK", key="risk", width=6)
+        self.add_column("BEST PRACTICE", key="title", width=width)
+        self.add_column("EVIDENCE", key="evidence", width=EVIDENCE_WIDTH)
+        state = review.question_state(question.id)
+        answers = review.responses.by_best_practice
+        for bp in question.best_practices:
+            status = effective_status(bp.id, state, answers)
+            self.add_row(
+                answer_mark(status),
+                risk_badge(bp.risk),
+                Text.assemble((f"BP{bp.number:02d} ", "bold"), _cut(bp.title, width - 5)),
+                evidence_cell(pillar, bp, review),
+                key=bp.id,
+            )
+        if self.row_count:
+            self.move_cursor(row=min(max(row, 0), self.row_count - 1))
+
+    @property
+    def current_bp(self) -> str | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
+
+
+def evidence_results(review: Review, bp_id: str) -> tuple[CheckResult, ...]:
+    return review.evidence.evidence_for(bp_id) if review.evidence else ()
+
+
+def evidence_cell(pillar: Pillar, bp: BestPractice, review: Review) -> Text:
+    if review.evidence is None:
+        return Text("(not scanned)", style="dim")
+    results = evidence_results(review, bp.id)
+    proposal = review.evidence.proposal(pillar, bp.id)
+    summary = summarize(results)
+    if proposal is Proposal.MET:
+        summary = "proposed met"
+    return proposal_text(proposal, summary)
+
+
+class EvidencePanel(Static):
+    """The selected best practice: its answer, description, and every check's findings."""
+
+    def show(self, pillar: Pillar, bp: BestPractice, review: Review) -> None:
+        answer = review.answer(bp.id)
+        state = review.question_state(bp.question_id)
+        status = effective_status(bp.id, state, review.responses.by_best_practice)
+        parts: list[RenderableType] = [
+            Text.assemble(
+                (f"{bp.id} ", "bold"),
+                bp.title,
+                "  ",
+                answer_mark(status),
+                answer_line(answer),
+            ),
+            Text(bp.description, style="dim"),
+        ]
+        if answer.note:
+            parts.append(Text.assemble(("Note: ", "italic"), safe_text(answer.note)))
+        results = evidence_results(review, bp.id)
+        if review.evidence is None:
+            parts.append(Text("No evidence yet: press r to scan.", style="dim"))
+        elif not results:
+            parts.append(
+                Text(
+                    f"No automated check for this best practice ({bp.evidence_role.value}): "
+                    "decide in the room.",
+                    style="dim",
+                )
+            )
+        else:
+            parts.append(evidence_table(results))
+            if bp.evidence_role.value == "signal":
+                parts.append(
+                    Text(
+                        "Evidence is a signal here: the practice is partly about process.",
+                        style="dim italic",
+                    )
+                )
+        self.update(Group(*parts))
+
+
+def answer_line(answer: Answer) -> Text:
+    if answer.status is AnswerStatus.UNANSWERED or answer.at is None:
+        return Text("")
+    who = safe_line(answer.by, 30) or "someone"
+    source = " from evidence" if answer.source is AnswerSource.EVIDENCE else ""
+    reason = f" ({answer.reason.value})" if answer.reason else ""
+    return Text(f"{reason}{source} · by {who}, {age(answer.at)}", style="dim")
+
+
+def evidence_table(results: tuple[CheckResult, ...], failing_shown: int = 5) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
+    table.add_column("STATUS", width=7, no_wrap=True)
+    table.add_column("CHECK", ratio=2, overflow="fold")
+    table.add_column("REGION", width=12, no_wrap=True)
+    table.add_column("FOUND", ratio=4, overflow="fold")
+    for result in results:
+        table.add_row(
+            status_badge(result.status),
+            Text(result.check_id),
+            Text(result.region),
+            finding_text(result, failing_shown),
+        )
+    return table
+
+
+def finding_text(result: CheckResult, failing_shown: int = 5) -> Text:
+    if result.status is Status.UNKNOWN:
+        cause = CAUSE_LABEL[result.cause] if result.cause else "unknown"
+        action = f": {result.missing_action}" if result.missing_action else ""
+        text = Text(f"{cause}{action}", style="yellow")
+        if result.reason:
+            text.append(f" — {safe_line(result.reason, 120)}", style="dim")
+        return text
+    failing = result.failing
+    if failing:
+        text = Text()
+        for resource in failing[:failing_shown]:
+            if text:
+                text.append("\n")
+            text.append(safe_line(resource.id, 80), style="bold")
+            if resource.detail:
+                text.append(f": {safe_line(resource.detail, 100)}")
+        if len(failing) > failing_shown:
+            text.append(f"\n… and {len(failing) - failing_shown} more", style="dim")
+        return text
+    return Text(safe_line(result.reason, 160) or result.title, style="dim")
