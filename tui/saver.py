@@ -8,6 +8,7 @@ can never land out of order.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -80,7 +81,6 @@ class Saver:
                     self._idle.set()
 
     def _call(self, callback: Callable[[Any], None], value: Any) -> None:
-        try:
+        # RuntimeError: the app has already stopped, so there is nothing left to show.
+        with contextlib.suppress(RuntimeError):
             self.app.call_from_thread(callback, value)
-        except RuntimeError:  # the app has already stopped: nothing left to show
-            pass

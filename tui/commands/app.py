@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -17,7 +19,7 @@ def _person() -> str:
 def _run_app(
     ctx: click.Context,
     *,
-    home_override: object = None,
+    home_override: Path | None = None,
     open_review: str | None = None,
     start_question: str | None = None,
     profile: str | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -38,7 +38,7 @@ class HelpScreen(Screen[None]):
         from tui.screens.home import HomeScreen
         from tui.screens.review import ReviewScreen
 
-        parts = [
+        parts: list[RenderableType] = [
             Text(INTRO),
             Text(""),
             bindings_table(

@@ -41,7 +41,7 @@ class ReviewScreen(Screen[None]):
     BINDINGS = [
         Binding(
             "space",
-            "toggle",
+            "toggle_answer",
             "met/not met",
             id="review.toggle",
             tooltip="Toggle the selected best practice between met and not met",
@@ -291,7 +291,7 @@ class ReviewScreen(Screen[None]):
         state = self.review.question_state(self.question.id)
         return effective_status(bp_id, state, self.review.responses.by_best_practice)
 
-    def action_toggle(self) -> None:
+    def action_toggle_answer(self) -> None:
         bp_id = self.query_one(BestPracticeTable).current_bp
         if bp_id is None:
             return

@@ -60,7 +60,8 @@ def summary_renderable(review: Review, pillar: Pillar) -> Group:
         (safe_line(review.name, 60), "bold"),
         f" — risk by area · answered {summary.best_practices_answered} / "
         f"{summary.best_practices_total} best practices · questions HIGH {summary.counts.high}"
-        f" · MEDIUM {summary.counts.medium} · evidence {age(evidence.started_at if evidence else None)}",
+        f" · MEDIUM {summary.counts.medium}"
+        f" · evidence {age(evidence.started_at if evidence else None)}",
     )
     return Group(head, Text(""), table, Text(""), legend)
 
