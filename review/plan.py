@@ -1,0 +1,437 @@
+"""The prioritized improvement plan: what to do first, and why (issue 6).
+
+One plan item per best practice that is not met, plus each best practice that is still
+unanswered but has failing evidence (marked unanswered). Best practices of a question that
+does not apply, or answered met or not applicable, give no item.
+
+How the plan is prioritized (also in the README, "How the plan is prioritized"):
+
+    risk      High 3, Medium 2, Low 1                 (the bank's risk level)
+    evidence  0 none failing ("no" unverified), 1 a check fails, 2 ten or more failing resources
+    ease      2 low effort, 1 medium, 0 high          (the bank's effort estimate)
+    score   = 4 * risk + 2 * evidence + ease          (4..18, bigger is more urgent)
+    bucket  = Do now   if risk is High, or a quick win:
+                       low effort and (risk >= Medium or evidence >= 1)
+              Next     else if risk is Medium, or evidence >= 1
+              Later    otherwise
+    order   = bucket, then score (high first), then question, then best-practice order
+
+Every input moves an item only up when it rises (risk, evidence) or falls (effort): the
+property tests in tests/review/test_plan_properties.py prove it.
+
+Owner, due date and status of an item are kept in the review (`Review.plan`, a tuple of
+`PlanTracking`), keyed by the item id (the best-practice id).
+
+Hook for the workshop's parking lot (a later issue): `build_plan(..., extra=...)` takes
+further `PlanItem`s (made with `parking_lot_item`, `origin=Origin.PARKING_LOT`); they are
+placed by the same function and ordered with the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from checks.result import CheckResult, ScanResult, Status
+from questions import BestPractice, Effort, Pillar, Risk
+from review.model import Answer, AnswerStatus, Review
+from review.risk import effective_status
+
+WIDESPREAD = 10
+"""Failing resources from which evidence counts as widespread (evidence level 2)."""
+
+EXAMPLES = 3
+"""How many failing resources an item names."""
+
+
+class Bucket(StrEnum):
+    NOW = "Do now"
+    NEXT = "Next"
+    LATER = "Later"
+
+    @property
+    def rank(self) -> int:
+        """0 for Do now, 1 Next, 2 Later: smaller comes first."""
+        return {Bucket.NOW: 0, Bucket.NEXT: 1, Bucket.LATER: 2}[self]
+
+    @property
+    def slug(self) -> str:
+        """'now', 'next' or 'later' (the CLI's --bucket values)."""
+        return {Bucket.NOW: "now", Bucket.NEXT: "next", Bucket.LATER: "later"}[self]
+
+    @classmethod
+    def from_slug(cls, slug: str) -> Bucket:
+        for bucket in cls:
+            if slug.strip().lower() in (bucket.slug, bucket.value.lower()):
+                return bucket
+        raise ValueError(f"unknown bucket {slug!r}: use now, next or later")
+
+
+class ItemStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class Origin(StrEnum):
+    """Where a plan item comes from."""
+
+    ASSESSMENT = "assessment"  # a best practice not met, or unanswered with failing evidence
+    PARKING_LOT = "parking_lot"  # reserved for the workshop's parking lot (a later issue)
+
+
+class Evidence(StrEnum):
+    """How strongly checks confirm that a best practice is not established."""
+
+    NONE = "none"  # nothing failing: an unverified "no"
+    CONFIRMED = "confirmed"  # at least one check fails
+    WIDESPREAD = "widespread"  # WIDESPREAD or more failing resources
+
+    @property
+    def rank(self) -> int:
+        return {Evidence.NONE: 0, Evidence.CONFIRMED: 1, Evidence.WIDESPREAD: 2}[self]
+
+
+def ease(effort: Effort) -> int:
+    """2 for low effort, 1 medium, 0 high: bigger is easier."""
+    return 3 - effort.rank
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where the priority function puts an item, with its score and the reason."""
+
+    bucket: Bucket
+    score: int
+    why: str
+
+
+def priority_score(risk: Risk, evidence: Evidence, effort: Effort) -> int:
+    """4 * risk + 2 * evidence + ease (4..18); see the module docstring."""
+    return 4 * risk.rank + 2 * evidence.rank + ease(effort)
+
+
+def is_quick_win(risk: Risk, evidence: Evidence, effort: Effort) -> bool:
+    """Low effort, and either at least Medium risk or confirmed by a failing check."""
+    return effort is Effort.LOW and (risk.rank >= Risk.MEDIUM.rank or evidence.rank >= 1)
+
+
+def bucket_of(risk: Risk, evidence: Evidence, effort: Effort) -> Bucket:
+    if risk is Risk.HIGH or is_quick_win(risk, evidence, effort):
+        return Bucket.NOW
+    if risk is Risk.MEDIUM or evidence.rank >= 1:
+        return Bucket.NEXT
+    return Bucket.LATER
+
+
+def _found(evidence: Evidence, failing_resources: int) -> str:
+    if evidence is Evidence.NONE:
+        return "no check confirms it yet"
+    if failing_resources:
+        noun = "resource" if failing_resources == 1 else "resources"
+        return f"checks confirm {failing_resources:,} failing {noun}"
+    return "a check confirms it"
+
+
+def place(risk: Risk, evidence: Evidence, effort: Effort, failing_resources: int = 0) -> Placement:
+    """The bucket, score and one-sentence reason for an item with these inputs."""
+    bucket = bucket_of(risk, evidence, effort)
+    found = _found(evidence, failing_resources)
+    if bucket is Bucket.NOW and risk is Risk.HIGH:
+        why = f"High risk, {effort.value} effort; {found}."
+    elif bucket is Bucket.NOW:
+        why = f"Quick win: low effort, {risk.value} risk; {found}."
+    elif bucket is Bucket.NEXT and risk is Risk.MEDIUM:
+        why = f"Medium risk, {effort.value} effort; {found}."
+    elif bucket is Bucket.NEXT:
+        why = f"Low risk, {effort.value} effort, but {found}."
+    else:
+        why = f"Low risk, {effort.value} effort; {found}."
+    return Placement(bucket, priority_score(risk, evidence, effort), why)
+
+
+# --- evidence -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FailingCheck:
+    """One check that fails for the best practice, over all regions."""
+
+    check_id: str
+    title: str
+    regions: tuple[str, ...]
+    failing_resources: int
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSummary:
+    """What the stored scan found for one best practice."""
+
+    failing_checks: tuple[FailingCheck, ...] = ()
+    failing_resources: int = 0
+    examined_resources: int = 0
+    examples: tuple[str, ...] = ()
+    unknown_checks: int = 0
+    checks: int = 0
+
+    @property
+    def level(self) -> Evidence:
+        if self.failing_resources >= WIDESPREAD:
+            return Evidence.WIDESPREAD
+        if self.failing_checks or self.failing_resources:
+            return Evidence.CONFIRMED
+        return Evidence.NONE
+
+    @property
+    def text(self) -> str:
+        """One line: failing checks, resource counts and a few named resources."""
+        if not self.checks:
+            return "No automated evidence."
+        if not self.failing_checks:
+            unknown = f", {self.unknown_checks} could not decide" if self.unknown_checks else ""
+            return f"No check fails ({self.checks} run{unknown})."
+        names = ", ".join(c.title for c in self.failing_checks)
+        parts = [f"Failing: {names}"]
+        if self.failing_resources:
+            parts.append(
+                f"{self.failing_resources:,} of {self.examined_resources:,} resources fail"
+            )
+        if self.examples:
+            more = self.failing_resources - len(self.examples)
+            shown = ", ".join(self.examples) + (f" and {more:,} more" if more > 0 else "")
+            parts.append(f"e.g. {shown}")
+        return "; ".join(parts) + "."
+
+
+def summarize_evidence(results: Sequence[CheckResult]) -> EvidenceSummary:
+    """Fold a best practice's check results into an `EvidenceSummary` (scan order kept)."""
+    failing: dict[str, tuple[str, list[str], int]] = {}
+    examples: list[str] = []
+    failing_total = 0
+    examined = 0
+    unknown = 0
+    for result in results:
+        examined += len(result.resources)
+        bad = result.failing
+        failing_total += len(bad)
+        if result.status is Status.UNKNOWN:
+            unknown += 1
+        if result.status is Status.FAIL or bad:
+            title, regions, count = failing.get(result.check_id, (result.title, [], 0))
+            if result.region not in regions:
+                regions.append(result.region)
+            failing[result.check_id] = (title, regions, count + len(bad))
+        for resource in bad:
+            if len(examples) >= EXAMPLES:
+                break
+            examples.append(resource.id)
+    return EvidenceSummary(
+        failing_checks=tuple(
+            FailingCheck(check_id, title, tuple(regions), count)
+            for check_id, (title, regions, count) in failing.items()
+        ),
+        failing_resources=failing_total,
+        examined_resources=examined,
+        examples=tuple(examples),
+        unknown_checks=unknown,
+        checks=len(results),
+    )
+
+
+# --- tracking kept in the review ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanTracking:
+    """Owner, due date and status of one plan item, kept in the review (`Review.plan`)."""
+
+    item_id: str
+    owner: str = ""
+    due: date | None = None
+    status: ItemStatus = ItemStatus.OPEN
+
+    @property
+    def is_default(self) -> bool:
+        return self == PlanTracking(self.item_id)
+
+
+def tracking_of(review: Review, item_id: str) -> PlanTracking:
+    for tracking in review.plan:
+        if tracking.item_id == item_id:
+            return tracking
+    return PlanTracking(item_id)
+
+
+def with_tracking(review: Review, tracking: PlanTracking) -> Review:
+    """The review with this item's tracking set (a default value removes the entry)."""
+    kept = [t for t in review.plan if t.item_id != tracking.item_id]
+    if not tracking.is_default:
+        kept.append(tracking)
+    return replace(review, plan=tuple(sorted(kept, key=lambda t: t.item_id)))
+
+
+# --- the plan -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One thing to do. For assessment items `id` is the best-practice id."""
+
+    id: str
+    title: str
+    question_id: str
+    question_title: str
+    area: str
+    risk: Risk
+    effort: Effort
+    answer: AnswerStatus
+    evidence: EvidenceSummary
+    note: str
+    steps: tuple[str, ...]
+    links: tuple[str, ...]
+    placement: Placement
+    tracking: PlanTracking
+    question_order: int = 0
+    order: int = 0
+    origin: Origin = Origin.ASSESSMENT
+
+    @property
+    def bucket(self) -> Bucket:
+        return self.placement.bucket
+
+    @property
+    def score(self) -> int:
+        return self.placement.score
+
+    @property
+    def why(self) -> str:
+        return self.placement.why
+
+    @property
+    def unanswered(self) -> bool:
+        return self.answer is AnswerStatus.UNANSWERED
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, int, int]:
+        parked = 1 if self.origin is Origin.PARKING_LOT else 0
+        return (self.bucket.rank, -self.score, self.question_order, parked, self.order)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    items: tuple[PlanItem, ...]
+
+    def bucket(self, bucket: Bucket) -> tuple[PlanItem, ...]:
+        return tuple(item for item in self.items if item.bucket is bucket)
+
+    def item(self, item_id: str) -> PlanItem:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def plan_item(
+    bp: BestPractice,
+    question_title: str,
+    area: str,
+    answer: Answer,
+    status: AnswerStatus,
+    evidence: EvidenceSummary,
+    tracking: PlanTracking,
+) -> PlanItem:
+    """The plan item for one best practice (used by `build_plan`; public for tests)."""
+    return PlanItem(
+        id=bp.id,
+        title=bp.title,
+        question_id=bp.question_id,
+        question_title=question_title,
+        area=area,
+        risk=bp.risk,
+        effort=bp.effort,
+        answer=status,
+        evidence=evidence,
+        note=answer.note,
+        steps=bp.steps,
+        links=bp.links,
+        placement=place(bp.risk, evidence.level, bp.effort, evidence.failing_resources),
+        tracking=tracking,
+        question_order=int(bp.question_id.removeprefix("SEC")),
+        order=bp.number,
+    )
+
+
+def parking_lot_item(
+    item_id: str,
+    title: str,
+    *,
+    risk: Risk,
+    effort: Effort,
+    note: str = "",
+    area: str = "Parking lot",
+    question_id: str = "",
+    question_order: int = 99,
+    order: int = 0,
+    tracking: PlanTracking | None = None,
+) -> PlanItem:
+    """A plan item raised in the room (the workshop's parking lot, a later issue)."""
+    return PlanItem(
+        id=item_id,
+        title=title,
+        question_id=question_id,
+        question_title="",
+        area=area,
+        risk=risk,
+        effort=effort,
+        answer=AnswerStatus.NOT_MET,
+        evidence=EvidenceSummary(),
+        note=note,
+        steps=(),
+        links=(),
+        placement=place(risk, Evidence.NONE, effort),
+        tracking=tracking or PlanTracking(item_id),
+        question_order=question_order,
+        order=order,
+        origin=Origin.PARKING_LOT,
+    )
+
+
+def build_plan(pillar: Pillar, review: Review, extra: Iterable[PlanItem] = ()) -> Plan:
+    """The review's plan: items placed by the priority function, in plan order."""
+    answers = review.responses.by_best_practice
+    scan: ScanResult | None = review.evidence
+    tracked = {t.item_id: t for t in review.plan}
+    items: list[PlanItem] = []
+    for area in pillar.areas:
+        for question in area.questions:
+            state = review.question_state(question.id)
+            for bp in question.best_practices:
+                status = effective_status(bp.id, state, answers)
+                if status not in (AnswerStatus.NOT_MET, AnswerStatus.UNANSWERED):
+                    continue
+                evidence = summarize_evidence(scan.evidence_for(bp.id) if scan else ())
+                if status is AnswerStatus.UNANSWERED and evidence.level is Evidence.NONE:
+                    continue
+                items.append(
+                    plan_item(
+                        bp,
+                        question.title,
+                        area.name,
+                        review.answer(bp.id),
+                        status,
+                        evidence,
+                        tracked.get(bp.id, PlanTracking(bp.id)),
+                    )
+                )
+    for item in extra:
+        items.append(replace(item, tracking=tracked.get(item.id, item.tracking)))
+    return Plan(tuple(sorted(items, key=lambda item: item.sort_key)))

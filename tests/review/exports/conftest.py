@@ -1,0 +1,242 @@
+"""A fixed bank and a fixed review for the plan and export tests (golden files use them).
+
+The bank is built in code so golden files do not change when the real bank's wording does.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from checks.result import CheckResult, Resource, ScanResult, Status
+from questions import Area, BestPractice, Effort, EvidenceRole, Pillar, Question, Risk
+from review.model import (
+    Answer,
+    AnswerSource,
+    AnswerStatus,
+    Milestone,
+    NotApplicableReason,
+    QuestionState,
+    Responses,
+    Review,
+)
+from review.plan import ItemStatus, PlanTracking
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+T1 = datetime(2026, 11, 16, 14, 30, tzinfo=UTC)
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+# question id -> (area, title, [(risk, effort, title)])
+BANK: dict[str, tuple[str, str, list[tuple[Risk, Effort, str]]]] = {
+    "SEC02": (
+        "Identity and access management",
+        "How do you manage authentication for people and machines?",
+        [
+            (Risk.HIGH, Effort.LOW, "Use strong sign-in mechanisms"),
+            (Risk.MEDIUM, Effort.MEDIUM, "Use temporary credentials"),
+        ],
+    ),
+    "SEC03": (
+        "Identity and access management",
+        "How do you manage permissions for people and machines?",
+        [
+            (Risk.HIGH, Effort.HIGH, "Define access requirements"),
+            (Risk.LOW, Effort.MEDIUM, "Share resources securely"),
+        ],
+    ),
+    "SEC08": (
+        "Data protection",
+        "How do you protect your data at rest?",
+        [
+            (Risk.MEDIUM, Effort.LOW, "Enforce encryption at rest"),
+            (Risk.LOW, Effort.LOW, "Use mechanisms to keep people away from data"),
+            (Risk.LOW, Effort.MEDIUM, "Automate data at rest protection"),
+        ],
+    ),
+    "SEC09": (
+        "Data protection",
+        "How do you protect your data in transit?",
+        [(Risk.HIGH, Effort.MEDIUM, "Enforce encryption in transit")],
+    ),
+}
+
+
+def build_bank() -> Pillar:
+    areas: dict[str, list[Question]] = {}
+    for qid, (area, title, bps) in BANK.items():
+        practices = tuple(
+            BestPractice(
+                id=f"{qid}-BP{n:02d}",
+                question_id=qid,
+                title=bp_title,
+                risk=risk,
+                risk_source="https://docs.aws.amazon.com/wellarchitected/latest/x",
+                risk_verified=True,
+                choice_id=None,
+                description="A description.",
+                evidence=("What a check looks at.",),
+                evidence_role=EvidenceRole.VERDICT,
+                steps=(f"First step for {bp_title.lower()}.", "Second step."),
+                effort=effort,
+                links=(f"https://docs.aws.amazon.com/wellarchitected/latest/{qid}-{n}.html",),
+            )
+            for n, (risk, effort, bp_title) in enumerate(bps, start=1)
+        )
+        areas.setdefault(area, []).append(
+            Question(
+                id=qid,
+                wa_question_id=qid.lower(),
+                area=area,
+                classic_area=None,
+                title=title,
+                why_it_matters="It matters.",
+                prompts=("A prompt?",),
+                best_practices=practices,
+                source="https://docs.aws.amazon.com/wellarchitected/latest/x",
+            )
+        )
+    return Pillar(
+        id="security",
+        name="Security Pillar (test bank)",
+        revision="test-1",
+        revision_note="",
+        source="https://docs.aws.amazon.com/wellarchitected/latest/x",
+        areas=tuple(Area(name, tuple(qs)) for name, qs in areas.items()),
+    )
+
+
+def build_scan(mfa_users: int = 12) -> ScanResult:
+    users = (
+        *tuple(
+            Resource(f"arn:aws:iam::111122223333:user/dev-{i:02d}", Status.FAIL, "no MFA device")
+            for i in range(mfa_users)
+        ),
+        Resource("arn:aws:iam::111122223333:user/admin", Status.PASS, "MFA enabled"),
+    )
+    return ScanResult(
+        account_id="111122223333",
+        regions=("eu-west-1",),
+        started_at=T1,
+        duration_s=12.5,
+        results=(
+            CheckResult(
+                "iam.user_mfa",
+                "IAM users have MFA",
+                "iam",
+                ("SEC02-BP01",),
+                "global",
+                Status.FAIL,
+                resources=users,
+            ),
+            CheckResult(
+                "iam.root_mfa",
+                "Root user has MFA",
+                "iam",
+                ("SEC02-BP01",),
+                "global",
+                Status.PASS,
+                resources=(Resource("root", Status.PASS, "hardware MFA"),),
+            ),
+            CheckResult(
+                "ram.external_shares",
+                "No resource shares outside the organization",
+                "ram",
+                ("SEC03-BP02",),
+                "eu-west-1",
+                Status.FAIL,
+                resources=(
+                    Resource(
+                        "arn:aws:ram:eu-west-1:111122223333:resource-share/| pipe `x`",
+                        Status.FAIL,
+                        "shared with 444455556666",
+                    ),
+                ),
+            ),
+            CheckResult(
+                "s3.default_encryption",
+                "S3 buckets encrypt by default",
+                "s3",
+                ("SEC08-BP01", "SEC08-BP03"),
+                "eu-west-1",
+                Status.UNKNOWN,
+                reason="AccessDenied on s3:GetEncryptionConfiguration",
+            ),
+        ),
+    )
+
+
+def build_review(pillar: Pillar) -> Review:
+    del pillar
+    answers = (
+        Answer(
+            "SEC02-BP01",
+            AnswerStatus.NOT_MET,
+            note="Developers share one `root` login | "
+            "see <ticket> [link](http://x)\n# not a heading",
+            by="Alex",
+            at=T1,
+            source=AnswerSource.EVIDENCE,
+        ),
+        Answer(
+            "SEC02-BP02", AnswerStatus.NOT_MET, note="CI uses long-lived keys.", by="Sam", at=T1
+        ),
+        Answer("SEC03-BP01", AnswerStatus.MET, by="Sam", at=T1),
+        Answer("SEC08-BP01", AnswerStatus.NOT_MET, by="Alex", at=T1),
+        Answer("SEC08-BP02", AnswerStatus.NOT_MET, by="Alex", at=T1, note='=HYPERLINK("x")'),
+        Answer(
+            "SEC08-BP03",
+            AnswerStatus.NOT_APPLICABLE,
+            NotApplicableReason.OUT_OF_SCOPE,
+            note="No data at rest in this workload.",
+            by="Alex",
+            at=T1,
+        ),
+    )
+    states = (
+        QuestionState("SEC08", notes="Buckets are owned by the data team."),
+        QuestionState(
+            "SEC09", does_not_apply=True, reason=NotApplicableReason.ARCHITECTURE_CONSTRAINTS
+        ),
+    )
+    kickoff = Milestone(
+        "kick-off",
+        T0,
+        "test-1",
+        Responses(
+            (
+                Answer("SEC02-BP01", AnswerStatus.NOT_MET, by="Alex", at=T0),
+                Answer("SEC03-BP01", AnswerStatus.NOT_MET, by="Sam", at=T0),
+            )
+        ),
+    )
+    return Review(
+        id="0123456789abcdef0123456789abcdef",
+        name="Payments API",
+        created_at=T0,
+        updated_at=T1,
+        description="Card payments for the web shop.",
+        owner="Dana Ortiz",
+        account_ids=("111122223333",),
+        regions=("eu-west-1",),
+        bank_revision="test-1",
+        participants=("Dana Ortiz", "Alex Kim", "Sam Lee"),
+        notes="Scope: the API and its data stores.",
+        responses=Responses(answers, states),
+        milestones=(kickoff,),
+        evidence=build_scan(),
+        plan=(
+            PlanTracking("SEC02-BP01", "Alex Kim", date(2026, 12, 15), ItemStatus.IN_PROGRESS),
+            PlanTracking("SEC08-BP01", "Sam Lee", None, ItemStatus.DONE),
+        ),
+    )
+
+
+@pytest.fixture(scope="session")
+def bank() -> Pillar:
+    return build_bank()
+
+
+@pytest.fixture(scope="session")
+def fixed_review(bank: Pillar) -> Review:
+    return build_review(bank)
