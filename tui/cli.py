@@ -67,6 +67,7 @@ COMMANDS = {
     "diff": "tui.commands.reviews:diff",
     "delete": "tui.commands.reviews:delete",
     "export": "tui.commands.reviews:export",
+    "plan": "tui.commands.plan:plan",
     "import": "tui.commands.reviews:import_review",
     "scan": "tui.commands.scan:scan",
     "iam-policy": "tui.commands.scan:iam_policy",

@@ -176,7 +176,23 @@ def _export_json(pillar: Pillar, review: Review) -> str:
     return export_now(review)
 
 
-EXPORTERS: dict[str, Callable[[Pillar, Review], str]] = {"json": _export_json}
+def _export_markdown(pillar: Pillar, review: Review) -> str:
+    from review.export import markdown_export
+
+    return markdown_export(pillar, review)
+
+
+def _export_csv(pillar: Pillar, review: Review) -> str:
+    from review.export import csv_export
+
+    return csv_export(pillar, review)
+
+
+EXPORTERS: dict[str, Callable[[Pillar, Review], str]] = {
+    "json": _export_json,
+    "md": _export_markdown,
+    "csv": _export_csv,
+}
 """Export format name -> renderer. Add a format by adding an entry here: `--format` offers
 every key (its Choice is built from this dict when the module loads)."""
 
@@ -562,7 +578,10 @@ def delete(ctx: click.Context, review_ref: str, yes: bool) -> None:
 )
 @click.pass_context
 def export(ctx: click.Context, review_ref: str, fmt: str, output: Path | None) -> None:
-    """Export a review (JSON keeps everything and imports back with 'pillar import')."""
+    """Export a review: md (report and plan), csv (plan items for a tracker) or json.
+
+    JSON keeps everything and imports back with 'pillar import'.
+    """
     store = _store(ctx)
     review = store.load(store.resolve(review_ref))
     text = render_export(store.pillar, review, fmt.lower())
