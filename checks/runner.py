@@ -52,9 +52,7 @@ def summarize(resources: Sequence[Resource]) -> tuple[Status, str]:
         return Status.NOT_APPLICABLE, "nothing to examine"
     failing = [r for r in resources if r.status is Status.FAIL]
     if failing:
-        first = failing[0]
-        more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
-        return Status.FAIL, f"{len(failing)} of {len(resources)} failing: {first.detail}{more}"
+        return Status.FAIL, f"{len(failing)} of {len(resources)} failing"
     return Status.PASS, f"{len(resources)} examined, none failing"
 
 

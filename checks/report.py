@@ -1,0 +1,52 @@
+"""What a scan says, as the documented JSON shape and as the least-privilege policy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from checks.registry import Check
+from checks.result import ScanResult, Status
+from questions import Pillar, Risk
+
+
+def scan_json(scan: ScanResult, pillar: Pillar) -> dict[str, Any]:
+    """The `pillar scan --format json` document (issue 4), with proposals per best practice."""
+    data = scan.to_dict()
+    data["best_practices"] = {
+        bp_id: {
+            "proposal": (p.value if (p := scan.proposal(pillar, bp_id)) else None),
+            "checks": sorted({r.check_id for r in scan.evidence_for(bp_id)}),
+        }
+        for bp_id in scan.covered_best_practices()
+    }
+    return data
+
+
+def fail_on_met(scan: ScanResult, pillar: Pillar, level: str) -> bool:
+    """True when a FAIL informs a best practice of risk `level` ("high"/"medium") or above."""
+    if level == "never":
+        return False
+    threshold = Risk.HIGH.rank if level == "high" else Risk.MEDIUM.rank
+    return any(
+        pillar.best_practice(bp).risk.rank >= threshold
+        for result in scan.results
+        if result.status is Status.FAIL
+        for bp in result.best_practices
+    )
+
+
+def iam_policy(checks: Sequence[Check]) -> dict[str, Any]:
+    """The least-privilege IAM policy that lets every given check run (read-only)."""
+    actions = sorted({action for c in checks for action in c.actions} | {"sts:GetCallerIdentity"})
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PillarReadOnlyChecks",
+                "Effect": "Allow",
+                "Action": actions,
+                "Resource": "*",
+            }
+        ],
+    }

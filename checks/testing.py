@@ -1,0 +1,107 @@
+"""Test helpers for checks (used by tests/checks; no pytest needed here).
+
+- `simulated_harness()`: moto active with fake credentials (no network); yields a
+  `Harness` whose `aws` is connected to two regions.
+- `harness.run("iam.console_mfa")` runs one check (fresh call cache) and returns
+  {region: CheckResult}; `harness.one(...)` the single result of a GLOBAL check.
+- `harness.deny("iam:GetCredentialReport")` makes every call needing that IAM action
+  answer AccessDenied (a botocore before-call handler), like a policy without it.
+- `harness.stub("accessanalyzer", region)` returns an activated botocore Stubber on the
+  very client the check will use (for operations moto lacks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from checks.calls import CallLayer, iam_action
+from checks.demo import simulated_account
+from checks.registry import REGISTRY, all_checks
+from checks.result import CheckResult
+from checks.runner import run_scan
+from checks.session import Aws, AwsOptions, connect
+
+REGIONS = ("eu-west-1", "us-east-1")
+
+
+def service_of(model: Any) -> str:
+    """The boto3 service name of an operation model (e.g. sso-admin, not sso)."""
+    return str(model.service_model.service_name)
+
+
+class _Denied:
+    status_code = 403
+    headers: dict[str, str] = {}
+    content = b""
+    text = ""
+
+
+@dataclass
+class Harness:
+    aws: Aws
+    stubbers: list[Any] = field(default_factory=list)
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        """A plain (unguarded) boto3 client to seed the simulated account."""
+        import boto3
+
+        return boto3.client(service, region_name=region or self.aws.home_region)
+
+    def scan_client(self, service: str, region: str | None = None) -> Any:
+        """The guarded client the checks use (for Stubbers and event hooks)."""
+        return self.aws.clients.get(service, region or self.aws.home_region)
+
+    def _all_clients(self) -> list[Any]:
+        regions = {*self.aws.regions, self.aws.home_region}
+        services = {s for c in all_checks() for s in c.services}
+        return [self.aws.clients.get(s, r) for s in services for r in regions]
+
+    def deny(self, action: str, code: str = "AccessDenied") -> None:
+        def handler(model: Any, **_: Any) -> Any:
+            if iam_action(service_of(model), model.name) == action:
+                body = {
+                    "Error": {"Code": code, "Message": f"not allowed: {action}"},
+                    "ResponseMetadata": {"HTTPStatusCode": 403},
+                }
+                return _Denied(), body
+            return None
+
+        for client in self._all_clients():
+            client.meta.events.register("before-call", handler)
+
+    def stub(self, service: str, region: str | None = None) -> Any:
+        from botocore.stub import Stubber
+
+        stubber = Stubber(self.scan_client(service, region))
+        stubber.activate()
+        self.stubbers.append(stubber)
+        return stubber
+
+    def run(self, check_id: str, calls: CallLayer | None = None) -> dict[str, CheckResult]:
+        all_checks()
+        scan = run_scan(self.aws, [REGISTRY[check_id]], calls=calls or CallLayer(self.aws.clients))
+        return {r.region: r for r in scan.results}
+
+    def one(self, check_id: str) -> CheckResult:
+        results = self.run(check_id)
+        assert len(results) == 1, results
+        return next(iter(results.values()))
+
+
+@contextmanager
+def simulated_harness(regions: tuple[str, ...] = REGIONS) -> Iterator[Harness]:
+    with simulated_account():
+        harness = Harness(connect(AwsOptions(regions=regions)))
+        try:
+            yield harness
+        finally:
+            for stubber in harness.stubbers:
+                stubber.deactivate()
+
+
+def failing_ids(result: CheckResult) -> set[str]:
+    """Ids of the failing resources of one result."""
+    return {r.id for r in result.failing}

@@ -1,0 +1,304 @@
+"""`pillar scan` (read-only evidence from AWS) and `pillar iam-policy` (what it needs).
+
+Module level imports only click and the standard library: boto3, moto and rich load
+inside the commands, so `pillar --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from tui import exit_codes
+from tui.errors import CliError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from checks.result import ScanResult
+    from questions import Pillar
+
+STATUS_STYLE = {
+    "PASS": "green",
+    "FAIL": "bold red",
+    "NOT_APPLICABLE": "dim",
+    "UNKNOWN": "yellow",
+}
+STATUS_LABEL = {"PASS": "pass", "FAIL": "FAIL", "NOT_APPLICABLE": "n/a", "UNKNOWN": "unknown"}
+
+
+def _text(value: str, style: str = "", limit: int | None = None) -> Any:
+    """Untrusted text (resource names, AWS messages) as rich Text: never markup, no escapes."""
+    from rich.text import Text
+
+    from review.text import safe_line
+
+    return Text(safe_line(value, limit), style=style)
+
+
+def _console(stderr: bool = False, file: Any = None) -> Any:
+    from rich.console import Console
+
+    stream = file or (sys.stderr if stderr else sys.stdout)
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 120
+    return Console(
+        file=stream, highlight=False, emoji=False, soft_wrap=False, width=width, markup=False
+    )
+
+
+def _selected(patterns: tuple[str, ...]) -> Any:
+    from checks.registry import select
+
+    checks = select(patterns)
+    if not checks:
+        raise CliError(
+            f"no check matches {', '.join(patterns)}; list them with `pillar iam-policy --list`.",
+            exit_codes.USAGE,
+        )
+    return checks
+
+
+def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> None:
+    """Results as a table; failing resources listed under their check."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=None, expand=False, show_lines=False)
+    table.add_column("status", no_wrap=True)
+    table.add_column("check", no_wrap=True)
+    table.add_column("region", no_wrap=True)
+    table.add_column("best practices", no_wrap=True)
+    table.add_column("what was found")
+    for result in scan.results:
+        status = result.status.value
+        found = Text()
+        found.append_text(_text(result.reason, limit=200))
+        resources = result.resources if show_passing else result.failing
+        for resource in resources[:20]:
+            found.append("\n  ")
+            found.append_text(_text(resource.id, "bold", limit=120))
+            found.append(": ")
+            found.append_text(_text(resource.detail, limit=160))
+        if len(resources) > 20:
+            found.append(f"\n  ... and {len(resources) - 20} more (see --format json)")
+        table.add_row(
+            Text(STATUS_LABEL[status], style=STATUS_STYLE[status]),
+            _text(result.check_id),
+            _text(result.region),
+            Text(" ".join(result.best_practices)),
+            found,
+        )
+    console.print(table)
+    counts: dict[str, int] = {}
+    for result in scan.results:
+        counts[result.status.value] = counts.get(result.status.value, 0) + 1
+    summary = ", ".join(f"{counts.get(s, 0)} {STATUS_LABEL[s]}" for s in STATUS_LABEL)
+    console.print(
+        Text(
+            f"account {scan.account_id}, {len(scan.regions)} region(s), "
+            f"{len(scan.results)} results in {scan.duration_s:.1f}s: {summary}"
+            + (" (cancelled: partial results)" if scan.cancelled else "")
+        )
+    )
+
+
+def _run_with_progress(run: Any, quiet: bool) -> ScanResult:
+    """Run `run(progress, cancel)` with a rich progress bar on stderr (if a terminal)."""
+    cancel = threading.Event()
+    if quiet or not sys.stderr.isatty():
+        return run(None, cancel)  # type: ignore[no-any-return]
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=_console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, check_id: str, region: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"{check_id} {region}")
+
+        return run(progress, cancel)  # type: ignore[no-any-return]
+
+
+def _store_in_review(ctx: click.Context, review_ref: str, scan: ScanResult, pillar: Pillar) -> str:
+    from review.evidence import contradictions
+    from review.locations import resolve_home
+    from review.store import ReviewStore
+
+    home = ctx.obj.home if ctx.obj is not None else None
+    store = ReviewStore(resolve_home(home), pillar)
+    try:
+        by = getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover
+        by = "pillar scan"
+    with store.open(review_ref) as session:
+        session.attach_evidence(scan)
+        applied = session.apply_proposals(accepted_by=f"{by} (pillar scan)")
+        flagged = contradictions(pillar, session.review)
+    name = session.review.name
+    return (
+        f"evidence stored in review {name!r}: {len(applied.applied)} unanswered best "
+        f"practice(s) answered from proposals, {len(flagged)} answer(s) contradicted by "
+        "evidence flagged for discussion."
+    )
+
+
+@click.command()
+@click.option("--profile", help="AWS profile (default: the usual AWS credential chain).")
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    help="Region to scan; repeat for more (default: the account's enabled regions).",
+)
+@click.option(
+    "--endpoint-url",
+    help="Send every call to this endpoint (e.g. a moto server); default $AWS_ENDPOINT_URL.",
+)
+@click.option("--review", "review_ref", help="Store the evidence with this review (id or name).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["high", "medium", "never"]),
+    default="never",
+    show_default=True,
+    help="Exit 3 when a check fails for a best practice of this risk or higher.",
+)
+@click.option(
+    "--check",
+    "patterns",
+    multiple=True,
+    help="Only checks whose id matches this glob (e.g. 'iam.*'); repeatable.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=16,
+    show_default=True,
+    help="Checks run at once.",
+)
+@click.option("--adaptive", is_flag=True, help="Use botocore's adaptive retry mode.")
+@click.option("--demo", is_flag=True, help="Scan the simulated demo account (no AWS needed).")
+@click.option("--show-passing", is_flag=True, help="Table: list passing resources too.")
+@click.pass_context
+def scan(
+    ctx: click.Context,
+    profile: str | None,
+    regions: tuple[str, ...],
+    endpoint_url: str | None,
+    review_ref: str | None,
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+    patterns: tuple[str, ...],
+    concurrency: int,
+    adaptive: bool,
+    demo: bool,
+    show_passing: bool,
+) -> None:
+    """Gather read-only evidence from an AWS account and propose answers.
+
+    Exit codes: 0 ok, 1 usage, 2 credentials or permissions stopped the scan,
+    3 --fail-on met, 130 interrupted (partial results are still written).
+    """
+    from checks.result import Cause, Status
+    from questions import security_pillar
+
+    pillar = security_pillar()
+    checks = _selected(patterns)
+    if demo and (profile or endpoint_url or regions):
+        raise CliError(
+            "--demo scans the simulated account: drop --profile/--endpoint-url/--region."
+        )
+
+    def run(progress: Any, cancel: threading.Event) -> ScanResult:
+        if demo:
+            from checks.demo import run_demo_scan
+
+            return run_demo_scan(
+                progress=progress, cancel=cancel, checks=checks, concurrency=concurrency
+            )
+        from checks.runner import run_scan
+        from checks.session import AwsOptions, CredentialsError, connect
+
+        options = AwsOptions(
+            profile=profile,
+            regions=tuple(dict.fromkeys(regions)),
+            endpoint_url=endpoint_url,
+            retry_mode="adaptive" if adaptive else "standard",
+            max_pool_connections=max(10, concurrency * 2),
+        )
+        try:
+            aws = connect(options)
+        except CredentialsError as error:
+            raise CliError(str(error), exit_codes.CREDENTIALS) from None
+        for note in aws.notes:
+            click.echo(f"pillar: warning: {note}", err=True)
+        return run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
+
+    result = _run_with_progress(run, quiet=fmt == "json" and output is None)
+
+    if fmt == "json":
+        from checks.report import scan_json
+
+        text = json.dumps(scan_json(result, pillar), indent=2, ensure_ascii=True) + "\n"
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
+    elif output:
+        with output.open("w", encoding="utf-8") as handle:
+            render_table(result, _console(file=handle), show_passing)
+    else:
+        render_table(result, _console(), show_passing)
+
+    if review_ref:
+        click.echo(f"pillar: {_store_in_review(ctx, review_ref, result, pillar)}", err=True)
+
+    if result.cancelled:
+        click.echo("Interrupted: partial results above.", err=True)
+        ctx.exit(exit_codes.INTERRUPTED)
+    if result.results and all(
+        r.status is Status.UNKNOWN and r.cause is Cause.NO_CREDENTIALS for r in result.results
+    ):
+        click.echo(
+            "pillar: the credentials stopped working during the scan; sign in again.", err=True
+        )
+        ctx.exit(exit_codes.CREDENTIALS)
+    from checks.report import fail_on_met
+
+    if fail_on_met(result, pillar, fail_on):
+        ctx.exit(exit_codes.FAIL_ON)
+
+
+@click.command("iam-policy")
+@click.option("--check", "patterns", multiple=True, help="Only checks matching this glob.")
+@click.option("--list", "list_checks", is_flag=True, help="List the checks and their actions.")
+def iam_policy(patterns: tuple[str, ...], list_checks: bool) -> None:
+    """Print the least-privilege IAM policy (JSON) that pillar's checks need."""
+    from checks.report import iam_policy as build
+
+    checks = _selected(patterns)
+    if list_checks:
+        for check in checks:
+            click.echo(
+                f"{check.id}\t{check.scope.value}\t{','.join(check.best_practices)}\t"
+                f"{','.join(check.actions)}\t{check.title}"
+            )
+        return
+    click.echo(json.dumps(build(checks), indent=2))
