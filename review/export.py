@@ -182,8 +182,11 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
 
 
 def _link(url: str) -> str:
-    """A bank link as an autolink when it is a plain https URL, else as escaped text."""
-    return f"<{url}>" if _URL.fullmatch(url) else md_inline(url)
+    """A bank link named by its page (`[page](url)`) if it is a plain https URL, else text."""
+    if not _URL.fullmatch(url):
+        return md_inline(url)
+    page = url.split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+    return f"[{md_inline(page or url)}]({url})"
 
 
 def _facts(pillar: Pillar, review: Review, now: datetime) -> list[str]:
@@ -234,8 +237,8 @@ def _risk_summary(risk: RiskSummary) -> list[str]:
         f"    bar [{high}]",
         "```",
         "",
-        "*Chart: the taller bar counts questions at High or Medium risk, the inner bar "
-        "those at High risk.*",
+        "*Chart: per area, the first bar series counts questions at High or Medium risk; "
+        "the second, drawn over it, those at High risk.*",
         "",
     ]
     rows = [
@@ -326,7 +329,7 @@ def _changes(pillar: Pillar, review: Review, milestone: Milestone) -> list[str]:
     before = _question_risks(pillar, milestone.responses)
     after = _question_risks(pillar, review.responses)
     lines = [
-        f"Compared with the milestone {md_inline(milestone.name)} of {_time(milestone.at)}.",
+        f"Compared with the milestone “{md_inline(milestone.name)}” of {_time(milestone.at)}.",
         "",
     ]
     risk_rows = [
@@ -392,7 +395,7 @@ def _evidence_table(rows: list[_EvidenceRow]) -> list[str]:
             ]
             more = len(failing) - len(shown)
             detail.append("; ".join(shown) + (f"; and {more:,} more" if more > 0 else ""))
-        if result.reason:
+        if result.reason and (not result.resources or result.status is Status.UNKNOWN):
             detail.append(result.reason)
         table_rows.append(
             (
@@ -400,7 +403,7 @@ def _evidence_table(rows: list[_EvidenceRow]) -> list[str]:
                 md_cell(", ".join(row.best_practices)),
                 md_cell(result.region),
                 _CHECK_STATUS[result.status],
-                f"{len(failing):,} of {len(result.resources):,}",
+                f"{len(failing):,} of {len(result.resources):,}" if result.resources else "—",
                 md_cell("\n".join(detail)) if detail else "—",
             )
         )
