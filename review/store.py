@@ -115,7 +115,7 @@ def schema_of(data: object) -> int:
     meta = data.get("meta")
     doc = meta.get(SINGLE) if isinstance(meta, dict) else None
     version = doc.get("schema") if isinstance(doc, dict) else None
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
         raise InvalidReviewData("the file has no schema version")
     return version
 
