@@ -111,7 +111,9 @@ class HomeScreen(Screen[None]):
             if selected in ids:
                 table.move_cursor(row=ids.index(selected))
         problems = "\n".join(f"⚠ {safe_line(problem.message, 200)}" for problem in listing.problems)
-        self.query_one("#problems", Static).update(Text(problems, style="yellow"))
+        notice = self.query_one("#problems", Static)
+        notice.update(Text(problems, style="yellow"))
+        notice.display = bool(problems)
         if has_reviews:
             table.focus()
 

@@ -105,6 +105,22 @@ class ReviewScreen(Screen[None]):
         ),
         Binding("s", "summary", "summary", id="review.summary", show=False),
         Binding("l", "plan", "plan", id="review.plan", show=False),
+        Binding(
+            "i",
+            "toggle_intro",
+            "why/ask",
+            id="review.intro",
+            show=False,
+            tooltip="Show or hide why the question matters and what to ask the room",
+        ),
+        Binding(
+            "b",
+            "toggle_sidebar",
+            "questions",
+            id="review.sidebar",
+            show=False,
+            tooltip="Show or hide the list of questions",
+        ),
         Binding("escape", "leave", "home", id="review.home"),
     ]
 
@@ -119,6 +135,7 @@ class ReviewScreen(Screen[None]):
         self.save_state = "read-only" if session.read_only else "saved ✓"
         self._notes_timer: Any = None
         self._in_flight = 0
+        self.compact: bool | None = None  # None: decided by the terminal size
         self._notes_dirty = False
 
     @property
@@ -157,7 +174,25 @@ class ReviewScreen(Screen[None]):
                     yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False)
         yield Footer()
 
+    NARROW = 100  # below this width the question list hides (b shows it)
+    SHORT = 32  # below this height the question's intro folds (i shows it)
+
+    def _compact(self) -> bool:
+        if self.compact is not None:
+            return self.compact
+        return self.app.size.height < self.SHORT
+
     def on_resize(self) -> None:
+        self.query_one(QuestionList).display = self.app.size.width >= self.NARROW
+        self.call_after_refresh(self.refresh_all, False)
+
+    def action_toggle_intro(self) -> None:
+        self.compact = not self._compact()
+        self.refresh_all(notes_too=False)
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(QuestionList)
+        sidebar.display = not sidebar.display
         self.call_after_refresh(self.refresh_all, False)
 
     def on_mount(self) -> None:
@@ -176,7 +211,7 @@ class ReviewScreen(Screen[None]):
         sidebar = self.query_one(QuestionList)
         sidebar.show(self.pillar, self.review, summary)
         sidebar.highlight_question(self.question.id)
-        self.query_one(QuestionCard).show(self.question, self.review)
+        self.query_one(QuestionCard).show(self.question, self.review, compact=self._compact())
         self.query_one(BestPracticeTable).show(self.pillar, self.question, self.review)
         self._show_evidence()
         if notes_too:

@@ -50,17 +50,17 @@ class ReviewHeader(Static):
         counts = summary.counts
         evidence = review.evidence
         parts: list[str | tuple[str, str] | Text] = [
-            untrusted(review.name, 40, "bold"),
-            f" · {review.environment.value.lower()} · ",
-            f"{summary.best_practices_answered}/{summary.best_practices_total} answered · ",
+            untrusted(review.name, 32, "bold"),
+            f" · {summary.best_practices_answered}/{summary.best_practices_total} answered · ",
             ("HIGH ", "bold red"),
             f"{counts.high} · ",
             ("MEDIUM ", "bold yellow"),
-            f"{counts.medium} · evidence ",
-            age(evidence.started_at if evidence else None),
+            f"{counts.medium}",
         ]
         if save_state:
             parts.append(f" · {save_state}")
+        parts.append(f" · evidence {age(evidence.started_at if evidence else None)}")
+        parts.append(f" · {review.environment.value.lower()}")
         self.update(Text.assemble(*parts))
 
 
@@ -106,14 +106,19 @@ def question_line(question: Question, review: Review, summary: RiskSummary) -> T
 class QuestionCard(Static):
     """The question's title, why it matters and what to ask the room."""
 
-    def show(self, question: Question, review: Review) -> None:
+    def show(self, question: Question, review: Review, *, compact: bool = False) -> None:
         state = review.question_state(question.id)
         parts: list[RenderableType] = [
             Text.assemble((f"{question.id} · ", "bold"), (question.title, "bold")),
-            Text.assemble(("Why it matters: ", "italic"), question.why_it_matters),
-            Text("Ask the room:", style="italic"),
-            *[Text(f"  • {prompt}") for prompt in question.prompts],
         ]
+        if compact:
+            parts.append(Text("i: why it matters and what to ask the room", style="dim"))
+        else:
+            parts += [
+                Text.assemble(("Why it matters: ", "italic"), question.why_it_matters),
+                Text("Ask the room:", style="italic"),
+                *[Text(f"  • {prompt}") for prompt in question.prompts],
+            ]
         if state.does_not_apply:
             reason = state.reason.value if state.reason else "NONE"
             parts.append(Text(f"– This question does not apply ({reason}).", style="bold yellow"))
@@ -197,6 +202,7 @@ class EvidencePanel(Static):
                 bp.title,
                 "  ",
                 answer_mark(status),
+                "  ",
                 answer_line(answer),
             ),
             Text(bp.description, style="dim"),
@@ -230,9 +236,9 @@ def answer_line(answer: Answer) -> Text:
     if answer.status is AnswerStatus.UNANSWERED or answer.at is None:
         return Text("")
     who = safe_line(answer.by, 30) or "someone"
-    source = " from evidence" if answer.source is AnswerSource.EVIDENCE else ""
-    reason = f" ({answer.reason.value})" if answer.reason else ""
-    return Text(f"{reason}{source} · by {who}, {age(answer.at)}", style="dim")
+    source = "from evidence" if answer.source is AnswerSource.EVIDENCE else ""
+    reason = f"({answer.reason.value}) " if answer.reason else ""
+    return Text(f"{reason}{source} · by {who}, {age(answer.at)}".strip(" ·"), style="dim")
 
 
 def evidence_table(results: tuple[CheckResult, ...], failing_shown: int = 5) -> Table:
