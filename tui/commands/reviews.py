@@ -409,15 +409,15 @@ def _note(note: str) -> Any:
 @click.command("answer")
 @click.argument("review_ref", metavar="REVIEW")
 @click.argument("bp_id")
-@click.option("--met", "status", flag_value="met", help="The best practice is met.")
-@click.option("--not-met", "status", flag_value="not_met", help="It is not met.")
+@click.option("--met", is_flag=True, help="The best practice is met.")
+@click.option("--not-met", is_flag=True, help="It is not met.")
 @click.option(
     "--not-applicable",
     "na_reason",
     type=click.Choice(NA_REASONS, case_sensitive=False),
     help="It does not apply, for this reason.",
 )
-@click.option("--unanswered", "status", flag_value="unanswered", help="Clear the answer.")
+@click.option("--unanswered", is_flag=True, help="Clear the answer (back to unanswered).")
 @click.option("--note", default=None, help="A note for the answer (replaces the old one).")
 @click.option("--by", default=None, help="Who answers (default: your user name).")
 @click.pass_context
@@ -425,7 +425,9 @@ def answer(
     ctx: click.Context,
     review_ref: str,
     bp_id: str,
-    status: str | None,
+    met: bool,
+    not_met: bool,
+    unanswered: bool,
     na_reason: str | None,
     note: str | None,
     by: str | None,
@@ -433,7 +435,8 @@ def answer(
     """Answer best practice BP_ID of REVIEW; exits 0 once the answer is saved."""
     from review.model import AnswerStatus, NotApplicableReason, notes_warning
 
-    given = [s for s in (status, "not_applicable" if na_reason else None) if s]
+    chosen = {"met": met, "not_met": not_met, "unanswered": unanswered, "not_applicable": na_reason}
+    given = [status for status, on in chosen.items() if on]
     if len(given) != 1:
         raise click.UsageError(
             "give exactly one of --met, --not-met, --not-applicable REASON, --unanswered"
