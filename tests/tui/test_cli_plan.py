@@ -21,7 +21,10 @@ def run(capsys: pytest.CaptureFixture[str], home: Path, *args: str) -> tuple[int
 
 
 @pytest.fixture
-def home(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def home(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    monkeypatch.setenv("COLUMNS", "200")  # lines must not wrap whatever the runner's terminal
     home = tmp_path / "home"
     assert run(capsys, home, "new", "Shop")[0] == 0
     note = "shared `root` | <script>\n# heading"
