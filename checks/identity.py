@@ -38,11 +38,13 @@ def credential_report(ctx: Context) -> list[dict[str, str]]:
     """The IAM credential report as rows (root row included when the endpoint gives it)."""
 
     def load() -> list[dict[str, str]]:
-        for _ in range(20):  # real IAM builds the report in seconds
+        delay = 0.05
+        for _ in range(25):  # real IAM builds the report in seconds: poll, backing off to 1 s
             state = ctx.call("iam", "generate_credential_report", fresh=True).get("State")
             if state == "COMPLETE":
                 break
-            time.sleep(0.5)
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
         content = ctx.call("iam", "get_credential_report").get("Content", b"")
         text = content.decode("utf-8") if isinstance(content, bytes) else str(content)
         return list(csv.DictReader(io.StringIO(text)))

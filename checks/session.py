@@ -74,7 +74,7 @@ def client_config(options: AwsOptions, *, path_style: bool) -> Any:
     from botocore.config import Config
 
     return Config(
-        retries={"mode": options.retry_mode, "max_attempts": options.max_attempts},
+        retries={"mode": options.retry_mode, "total_max_attempts": options.max_attempts},
         connect_timeout=options.connect_timeout,
         read_timeout=options.read_timeout,
         max_pool_connections=options.max_pool_connections,

@@ -43,12 +43,16 @@ class _Denied:
 class Harness:
     aws: Aws
     stubbers: list[Any] = field(default_factory=list)
+    seeders: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def client(self, service: str, region: str | None = None) -> Any:
         """A plain (unguarded) boto3 client to seed the simulated account."""
         import boto3
 
-        return boto3.client(service, region_name=region or self.aws.home_region)
+        key = (service, region or self.aws.home_region)
+        if key not in self.seeders:
+            self.seeders[key] = boto3.client(service, region_name=key[1])
+        return self.seeders[key]
 
     def scan_client(self, service: str, region: str | None = None) -> Any:
         """The guarded client the checks use (for Stubbers and event hooks)."""
