@@ -91,3 +91,27 @@ def test_iam_policy_prints_least_privilege_json(capsys: pytest.CaptureFixture[st
     code, out, _ = run(capsys, "iam-policy", "--list", "--check", "iam.root_*")
     assert code == 0
     assert out.count("\n") == 2
+
+
+def test_scan_review_stores_evidence_and_never_overwrites_answers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from questions import security_pillar
+    from review.model import AnswerStatus
+    from review.store import ReviewStore
+
+    store = ReviewStore(tmp_path, security_pillar())
+    review = store.create("payments")
+    with store.open(review.id) as session:  # a person already said SEC02-BP01 is met
+        session.set_answer("SEC02-BP01", AnswerStatus.MET, by="dana")
+    code, _, err = run(
+        capsys, "--home", str(tmp_path), "scan", "--demo", "--check", "iam.*",
+        "--review", review.id,
+    )  # fmt: skip
+    assert code == 0
+    assert "evidence stored in review 'payments'" in err
+    stored = ReviewStore(tmp_path, security_pillar()).load(review.id)
+    assert stored.evidence is not None and stored.evidence.results
+    assert stored.answer("SEC02-BP01").status is AnswerStatus.MET  # the person's answer stands
+    assert stored.answer("SEC03-BP02").status is AnswerStatus.NOT_MET  # proposal applied
+    assert "1 answer(s) contradicted" in err
