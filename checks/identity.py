@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
+from checks.calls import CallFailed
 from checks.registry import (
     Context,
     Outcome,
@@ -446,13 +447,20 @@ def organizations_scps(ctx: Context) -> Outcome:
 )
 def identity_center(ctx: Context) -> Outcome:
     instances: list[Resource] = []
-    for region in ctx.regions or (ctx.region,):
-        for instance in ctx.call("sso-admin", "list_instances", region=region).get("Instances", []):
-            instances.append(
-                passed(str(instance.get("InstanceArn")), f"IAM Identity Center in {region}")
-            )
+    problems: list[CallFailed] = []
+    for region in ctx.regions or (ctx.region,):  # Identity Center lives in one region
+        try:
+            found = ctx.call("sso-admin", "list_instances", region=region).get("Instances", [])
+        except CallFailed as error:
+            problems.append(error)
+            continue
+        instances += [
+            passed(str(i.get("InstanceArn")), f"IAM Identity Center in {region}") for i in found
+        ]
     if instances:
         return instances
+    if problems:  # not found, but some regions could not be asked: cannot say FAIL
+        raise problems[0]
     providers = ctx.call("iam", "list_saml_providers").get("SAMLProviderList", [])
     if providers:
         return [passed(str(p.get("Arn")), "SAML identity provider") for p in providers]

@@ -376,3 +376,12 @@ def test_days_since_ignores_placeholders():
     assert days_since((now - timedelta(days=3)).isoformat(), now) == 3
     for value in ("N/A", "no_information", "not_supported", "", None, "garbage"):
         assert days_since(value, now) is None
+
+
+def test_identity_center_found_in_one_region_despite_errors_in_another(account):
+    account.stub("sso-admin", "us-east-1").add_client_error(
+        "list_instances", "AccessDeniedException", "no", 403
+    )
+    result = account.one("sso.identity_center")
+    assert result.status is Status.PASS
+    assert [r.detail for r in result.resources] == ["IAM Identity Center in eu-west-1"]
