@@ -139,7 +139,7 @@ class PillarApp(App[None]):
     def show_plan(self, review: Review) -> None:
         from tui.screens.plan import PlanScreen
 
-        self.push_screen(PlanScreen(review, self.store.pillar))
+        self.push_screen(PlanScreen(review, self.store.pillar, editable=self.saver is not None))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -111,6 +111,20 @@ async def test_create_scan_answer_quit_and_resume(store: ReviewStore, tmp_path: 
         # Export from the app (plan screen, e): Markdown lands where asked.
         await pilot.press("l")
         await wait_for(pilot, lambda: isinstance(again.screen, PlanScreen))
+        plan_screen = again.screen
+        assert isinstance(plan_screen, PlanScreen)
+        first = plan_screen.current
+        assert first is not None
+        # Owner and status of a plan item are kept in the review.
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(again.screen, TextDialog))
+        await pilot.press(*"Sam", "enter")
+        await pilot.press("t")
+        await settle(pilot, again)
+        tracked = store.load(review_id)
+        assert [(t.item_id, t.owner, t.status.value) for t in tracked.plan] == [
+            (first.id, "Sam", "in_progress")
+        ]
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(again.screen, TextDialog))
         target = tmp_path / "plan.md"

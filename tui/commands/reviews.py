@@ -283,23 +283,27 @@ def list_reviews(ctx: click.Context, as_json: bool) -> None:
     if not listing.reviews:
         click.echo("No reviews yet. Start one with: pillar new NAME")
         return
-    from rich.table import Table
+    # Plain aligned columns (rich tables take ~1 ms a row: half a second for 500 reviews).
+    from review.text import safe_line
 
-    table = Table(box=None, pad_edge=False)
-    table.add_column("Name", min_width=12, ratio=1, overflow="fold")
-    for column in ("Id", "Answered", "High", "Medium"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("Updated", no_wrap=True, min_width=16)
-    for s in listing.reviews:
-        table.add_row(
-            _text(s.name, limit=60),
+    rows = [("Name", "Id", "Answered", "High", "Medium", "Updated")]
+    rows += [
+        (
+            safe_line(s.name, 60),
             s.id,
             f"{s.counts.answered}/{s.counts.total}",
             str(s.counts.high),
             str(s.counts.medium),
             _time(s.updated_at),
         )
-    _console().print(table)
+        for s in listing.reviews
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    click.echo("\n".join(lines))
 
 
 @click.command("show")

@@ -484,6 +484,11 @@ class ReviewScreen(Screen[None]):
         self._flush_notes()
         self.pillar_app.start_scan(self.session, after=self._scanned)
 
+    def on_screen_resume(self) -> None:
+        # Other screens (plan, scan) may have saved changes through the same session.
+        self.review = self.session.review
+        self.refresh_all(notes_too=False)
+
     def _scanned(self, review: Review | None) -> None:
         if review is not None:
             self.review = review
