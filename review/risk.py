@@ -6,8 +6,9 @@ Question risk:
   than unanswered, and "none of these" is not set);
 - else HIGH if any High-risk best practice is not met (and not N/A), MEDIUM if any
   Medium-risk one is, otherwise NONE. "None of these" means every best practice of the
-  question that is not N/A counts as not met. An unanswered best practice in an answered
-  question raises no risk by itself (it is shown as unanswered progress instead).
+  question counts as not met, except those explicitly answered N/A or met. An unanswered
+  best practice in an answered question raises no risk by itself (it is shown as
+  unanswered progress instead).
 
 Review totals count questions: high, medium, answered and total, overall and per area.
 A question that does not apply is removed from all four counts (it is counted apart as
@@ -42,14 +43,16 @@ def effective_status(
 ) -> AnswerStatus:
     """A best practice's status once the question's state is taken into account.
 
-    Question does not apply -> not_applicable; "none of these" -> not_met (unless the best
-    practice itself is N/A); otherwise the best practice's own answer.
+    Question does not apply -> not_applicable; "none of these" -> not_met, unless the best
+    practice itself is answered N/A or met (an explicit answer is more specific; the store
+    clears "none of these" when a best practice is marked met); otherwise the best
+    practice's own answer.
     """
     answer = answers.get(bp_id)
     own = answer.status if answer is not None else AnswerStatus.UNANSWERED
     if state.does_not_apply:
         return AnswerStatus.NOT_APPLICABLE
-    if state.none_of_these and own is not AnswerStatus.NOT_APPLICABLE:
+    if state.none_of_these and own not in (AnswerStatus.NOT_APPLICABLE, AnswerStatus.MET):
         return AnswerStatus.NOT_MET
     return own
 

@@ -8,7 +8,8 @@ Layout of the home folder (`review.locations`):
 
 File names derive only from review ids (uuid4 hex), never from names. Tables in a file:
 `meta` (schema version), `review` (the review's own fields), `answers` (one document per
-best practice), `questions` (question states), `history` (answer changes, append-only),
+best practice), `questions` (question states), `history.0`, `history.1`, ... (answer
+changes, append-only, HISTORY_CHUNK per table so a save rewrites only the last one),
 `milestones`, `evidence` (the latest scan).
 
 The store is the only writer. `ReviewStore.open()` returns a `ReviewSession`; each of its
@@ -69,6 +70,7 @@ from review.model import (
     Milestone,
     NotApplicableReason,
     QuestionState,
+    Responses,
     Review,
     utc_now,
 )
@@ -85,6 +87,8 @@ MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
 """Upgrades of the raw tables: MIGRATIONS[n] turns a version-n file into version n+1."""
 
 FILE_SUFFIX = ".json"
+HISTORY_CHUNK = 64
+"""History entries per table: a save re-serialises only the newest history table."""
 SINGLE = "1"  # doc id of single-document tables (meta, review, evidence)
 
 
@@ -102,10 +106,35 @@ def review_to_tables(review: Review) -> Tables:
         "review": {SINGLE: codec.details_to_dict(review)},
         "answers": numbered(codec.answer_to_dict(a) for a in review.responses.answers),
         "questions": numbered(codec.question_state_to_dict(q) for q in review.responses.questions),
-        "history": numbered(codec.change_to_dict(c) for c in review.history),
+        **{
+            history_table(n * HISTORY_CHUNK): numbered(
+                codec.change_to_dict(c)
+                for c in review.history[n * HISTORY_CHUNK : (n + 1) * HISTORY_CHUNK]
+            )
+            for n in range((len(review.history) + HISTORY_CHUNK - 1) // HISTORY_CHUNK)
+        },
         "milestones": numbered(codec.milestone_to_dict(m) for m in review.milestones),
         "evidence": {SINGLE: codec.evidence_to_dict(review.evidence)} if review.evidence else {},
     }
+
+
+def history_table(index: int) -> str:
+    """The table holding history entry number `index` (0-based)."""
+    return f"history.{index // HISTORY_CHUNK}"
+
+
+def _history_documents(data: Mapping[str, Any]) -> list[tuple[str, object]]:
+    chunks: list[tuple[int, str]] = []
+    for name in data:
+        prefix, _, number = name.partition(".")
+        if prefix == "history":
+            if not number.isdigit():
+                raise InvalidReviewData(f"table {name} is not a history table")
+            chunks.append((int(number), name))
+    docs: list[tuple[str, object]] = []
+    for _, name in sorted(chunks):
+        docs.extend((f"{name}.{i}", doc) for i, doc in _documents(data, name))
+    return docs
 
 
 def schema_of(data: object) -> int:
@@ -152,6 +181,23 @@ def _documents(data: Mapping[str, Any], table: str) -> list[tuple[int, object]]:
     return sorted(docs, key=lambda item: item[0])
 
 
+def summary_parts_from_tables(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], Responses]:
+    """Just what a listing needs: the review record and the responses (checked).
+
+    History, milestones and evidence are not parsed here; opening the review checks them.
+    """
+    details = dict(_documents(data, "review")).get(1)
+    fields = codec.Fields(details, "review")
+    answers = tuple(
+        codec.answer_from_dict(d, f"answers.{i}") for i, d in _documents(data, "answers")
+    )
+    states = tuple(
+        codec.question_state_from_dict(d, f"questions.{i}")
+        for i, d in _documents(data, "questions")
+    )
+    return fields.data, codec.make_responses(answers, states, "answers")
+
+
 def review_from_tables(data: Mapping[str, Any]) -> tuple[Review, dict[str, dict[str, int]]]:
     """The review held in raw tables, and the doc ids of its answers and question states."""
     details = dict(_documents(data, "review")).get(1)
@@ -164,9 +210,7 @@ def review_from_tables(data: Mapping[str, Any]) -> tuple[Review, dict[str, dict[
         (i, codec.question_state_from_dict(d, f"questions.{i}"))
         for i, d in _documents(data, "questions")
     ]
-    history = tuple(
-        codec.change_from_dict(d, f"history.{i}") for i, d in _documents(data, "history")
-    )
+    history = tuple(codec.change_from_dict(d, where) for where, d in _history_documents(data))
     milestones = tuple(
         codec.milestone_from_dict(d, f"milestones.{i}") for i, d in _documents(data, "milestones")
     )
@@ -342,10 +386,38 @@ class ReviewStore:
     def _checked_tables(self, path: Path) -> Tables:
         tables, _ = self._read_tables(path)
         try:
-            review_from_tables(tables)
+            review, _ = review_from_tables(tables)
+            if f"{review.id}{FILE_SUFFIX}" != path.name:
+                raise InvalidReviewData("the review id inside does not match the file name")
         except InvalidReviewData as error:
             raise self._move_aside(path, str(error)) from None
         return tables
+
+    def _summary(self, review_id: str, path: Path) -> ReviewSummary:
+        tables, _ = self._read_tables(path)
+        try:
+            details, responses = summary_parts_from_tables(tables)
+            fields = codec.Fields(details, "review")
+            summary_id = fields.pattern("id", codec.REVIEW_ID, "32 lowercase hex digits")
+            if summary_id != review_id:
+                raise InvalidReviewData("the review id inside does not match the file name")
+            name = fields.text("name")
+            owner = fields.text("owner", "")
+            environment = fields.enum("environment", Environment, Environment.PRODUCTION)
+            updated_at = fields.time("updated_at")
+        except InvalidReviewData as error:
+            raise self._move_aside(path, str(error)) from None
+        risk = review_risk(self.pillar, responses)
+        return ReviewSummary(
+            id=review_id,
+            name=name,
+            owner=owner,
+            environment=environment,
+            updated_at=updated_at,
+            counts=risk.counts,
+            best_practices_answered=risk.best_practices_answered,
+            best_practices_total=risk.best_practices_total,
+        )
 
     def list_reviews(self) -> ReviewListing:
         """Every review with its progress and risk; unreadable files become problems."""
@@ -354,25 +426,11 @@ class ReviewStore:
         for review_id in self.review_ids():
             path = self.path_of(review_id)
             try:
-                review = self.load(review_id)
+                reviews.append(self._summary(review_id, path))
             except ReviewNotFound:
                 continue  # deleted meanwhile
             except ReviewError as error:
                 problems.append(StoreProblem(path, str(error)))
-                continue
-            risk = review_risk(self.pillar, review.responses)
-            reviews.append(
-                ReviewSummary(
-                    id=review.id,
-                    name=review.name,
-                    owner=review.owner,
-                    environment=review.environment,
-                    updated_at=review.updated_at,
-                    counts=risk.counts,
-                    best_practices_answered=risk.best_practices_answered,
-                    best_practices_total=risk.best_practices_total,
-                )
-            )
         reviews.sort(key=lambda s: s.updated_at, reverse=True)
         return ReviewListing(tuple(reviews), tuple(problems))
 
@@ -541,6 +599,8 @@ class ReviewSession:
         tables, version = self.store._read_tables(self.path, held=held)
         try:
             review, ids = review_from_tables(tables)
+            if f"{review.id}{FILE_SUFFIX}" != self.path.name:
+                raise InvalidReviewData("the review id inside does not match the file name")
         except InvalidReviewData as error:
             raise self.store._move_aside(self.path, str(error), held=held) from None
         self._review = review
@@ -713,8 +773,8 @@ class ReviewSession:
                 self._upsert("answers", answer.bp_id, codec.answer_to_dict(answer))
             for state in states:
                 self._upsert("questions", state.question_id, codec.question_state_to_dict(state))
-            if history:
-                self._append("history", (codec.change_to_dict(c) for c in history))
+            for index, change in enumerate(history, start=len(review.history)):
+                self._db.table(history_table(index)).insert(codec.change_to_dict(change))
 
         return self._commit(new, write)
 
