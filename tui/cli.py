@@ -71,6 +71,7 @@ COMMANDS = {
     "import": "tui.commands.reviews:import_review",
     "scan": "tui.commands.scan:scan",
     "iam-policy": "tui.commands.scan:iam_policy",
+    "interview": "tui.commands.interview:interview",
 }
 
 

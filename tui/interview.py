@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import questionary
 from questionary import Choice
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from checks.result import Proposal, summarize
@@ -67,6 +68,7 @@ RISK_WORDS: dict[QuestionRisk, str] = {
 CHECKBOX_MESSAGE = "Tick the best practices that are met; unticked ones are saved as not met."
 CHECKBOX_INSTRUCTION = "(arrows move, space ticks or unticks, a toggles all, enter saves)"
 CLEAR_NOTE = "-"
+CHOICE_INDENT = 5  # questionary's " » ○ " before a choice title
 TITLE_LIMIT = 200
 NOTE_SHOWN = 500
 
@@ -230,8 +232,12 @@ class Interviewer:
             )
         if question.prompts:
             self._say(Text("Ask the room:", style="italic"))
+            grid = Table.grid()
+            grid.add_column(no_wrap=True)
+            grid.add_column()
             for prompt in question.prompts:
-                self._say(Text(f"  - {safe_line(prompt)}"))
+                grid.add_row("  - ", Text(safe_line(prompt)))
+            self.console.print(grid)
         if state.notes:
             self._say(Text.assemble(("Note: ", "italic"), _cut(state.notes, NOTE_SHOWN)))
 
@@ -286,21 +292,17 @@ class Interviewer:
         return f"evidence: {summary.strip('()')}"
 
     def _choice(self, bp: BestPractice, checked: bool) -> Choice:
+        """Two lines, each cut to the terminal: id, risk and title; evidence and answer."""
         answer = self.review.answer(bp.id)
         now = STATUS_WORDS[answer.status]
         if answer.status is AnswerStatus.NOT_APPLICABLE:
             reason = answer.reason.value if answer.reason else NotApplicableReason.NONE.value
             now = f"not applicable ({reason}), kept unless ticked"
-        title = (
-            f"{bp.id} [{bp.risk.value} risk] {safe_line(bp.title, TITLE_LIMIT)} "
-            f"- {self._evidence_words(bp)}; now {now}"
-        )
-        return Choice(
-            title,
-            value=bp.id,
-            checked=checked,
-            description=safe_line(bp.description, 400) or None,
-        )
+        width = max(self.console.width - CHOICE_INDENT, 30)
+        first = safe_line(f"{bp.id} [{bp.risk.value} risk] {bp.title}", width)
+        second = safe_line(f"{self._evidence_words(bp)}; now {now}", width - 2)
+        title = f"{first}\n{' ' * (CHOICE_INDENT + 2)}{second}"
+        return Choice(title, value=bp.id, checked=checked)
 
     def _ask_best_practices(self, question: Question) -> None:
         """Prompt 2: the checkbox list. Ticked -> met, unticked -> not met (N/A kept)."""
@@ -316,7 +318,11 @@ class Interviewer:
             )
             choices.append(self._choice(bp, checked))
         ticked = questionary.checkbox(
-            CHECKBOX_MESSAGE, choices=choices, instruction=CHECKBOX_INSTRUCTION, **self._io
+            CHECKBOX_MESSAGE,
+            choices=choices,
+            instruction=CHECKBOX_INSTRUCTION,
+            show_description=False,
+            **self._io,
         ).unsafe_ask()
         if not isinstance(ticked, list):  # pragma: no cover - defensive
             raise KeyboardInterrupt
@@ -359,12 +365,11 @@ class Interviewer:
         for bp_id, status in plain:
             self.session.set_answer(bp_id, status, by=self.by)
             self.saved += 1
-        self._report(question)
         for bp_id, status, proposal in overrides:
             why = self._ask_override_reason(bp_id, status, proposal)
             self.session.set_answer(bp_id, status, by=self.by, why=f"override: {why}")
             self.saved += 1
-            self._say(Text(f"Saved: {bp_id} {STATUS_WORDS[status]} (overrides the evidence)."))
+        self._report(question)
 
     def _report(self, question: Question) -> None:
         """One plain line with every best practice's answer (for logs and screen readers)."""
@@ -385,8 +390,10 @@ class Interviewer:
         )
         answer = questionary.text(
             message,
-            validate=lambda text: bool(text.strip())
-            or "Say why in a few words (Ctrl-C stops; what is answered is kept).",
+            validate=lambda text: (
+                bool(text.strip())
+                or "Say why in a few words (Ctrl-C stops; what is answered is kept)."
+            ),
             **self._io,
         ).unsafe_ask()
         return str(answer).strip()
@@ -428,4 +435,3 @@ def _cut(text: str, limit: int) -> str:
 
 def _s(count: int) -> str:
     return "" if count == 1 else "s"
-
