@@ -129,7 +129,7 @@ def _history_documents(data: Mapping[str, Any]) -> list[tuple[str, object]]:
         prefix, _, number = name.partition(".")
         if prefix == "history":
             if not number.isdigit():
-                raise InvalidReviewData(f"table {name} is not a history table")
+                raise InvalidReviewData(f"table {quoted(name, 40)} is not a history table")
             chunks.append((int(number), name))
     docs: list[tuple[str, object]] = []
     for _, name in sorted(chunks):
@@ -303,7 +303,8 @@ class ReviewStore:
             self.folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
         except OSError as error:
             raise SaveFailed(
-                f"cannot create the reviews folder {self.folder}: {error.strerror or error}; "
+                f"cannot create the reviews folder {quoted(str(self.folder), 200)}: "
+                f"{error.strerror or error}; "
                 "choose another with --home or PILLAR_HOME"
             ) from None
 
@@ -333,7 +334,7 @@ class ReviewStore:
             raise ReviewNotFound(f"review file {path.name} no longer exists") from None
         except OSError as error:
             raise ReviewError(
-                f"cannot read review file {path}: {error.strerror or error}; "
+                f"cannot read review file {quoted(str(path), 200)}: {error.strerror or error}; "
                 "check its owner and mode"
             ) from None
         try:
