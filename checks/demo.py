@@ -82,10 +82,13 @@ def simulated_account() -> Iterator[None]:
         os.environ.update(_FAKE_ENV)
         os.environ["AWS_CONFIG_FILE"] = os.devnull
         os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+        global _session
+        _session = None  # made on first use, with the fake credentials above
         try:
             with mock_aws():
                 yield
         finally:
+            _session = None
             for key, value in saved.items():
                 if value is None:
                     os.environ.pop(key, None)
@@ -93,10 +96,22 @@ def simulated_account() -> Iterator[None]:
                     os.environ[key] = value
 
 
-def _client(service: str, region: str = HOME) -> Any:
+_session: Any = None  # the simulated account's boto3 Session (fake credentials only)
+
+
+def _shared_session() -> Any:
+    """One Session for seeding and scanning: its loaded service models are reused (seconds)."""
     import boto3
 
-    return boto3.client(service, region_name=region)
+    global _session
+    if _session is None:
+        _session = boto3.Session()
+    return _session
+
+
+def _client(service: str, region: str = HOME) -> Any:
+    """A plain (unguarded) client to seed the account."""
+    return _shared_session().client(service, region_name=region)
 
 
 def _age_user(name: str, days: int, key_days: int | None = None) -> None:
@@ -252,10 +267,10 @@ def seed_storage() -> None:
     s3_backends[ACCOUNT_ID]["aws"].create_bucket(MARKUP_NAME, HOME)
 
     for region, encrypted in ((HOME, True), ("us-east-1", False)):
-        kms = _client("kms", region)
-        rotated = kms.create_key(Description="app data")["KeyMetadata"]["KeyId"]
-        kms.enable_key_rotation(KeyId=rotated)
-        kms.create_key(Description="legacy, never rotated")
+        kms = _client("kms", region)  # moto makes real RSA material per key: keep few
+        key = kms.create_key(Description="app data")["KeyMetadata"]["KeyId"]
+        if encrypted:
+            kms.enable_key_rotation(KeyId=key)
         ddb = _client("dynamodb", region)
         for table in (f"orders-{region}", f"sessions-{region}"):
             ddb.create_table(
@@ -421,7 +436,7 @@ def run_demo_scan(
     """Build the simulated account and scan it with every check (or `checks`)."""
     with simulated_account():
         seed()
-        aws = connect(AwsOptions(regions=REGIONS))
+        aws = connect(AwsOptions(regions=REGIONS), session=_shared_session())
         return run_scan(
             aws,
             checks if checks is not None else all_checks(),

@@ -136,16 +136,17 @@ class Aws:
     notes: list[str] = field(default_factory=list)
 
 
-def connect(options: AwsOptions) -> Aws:
+def connect(options: AwsOptions, session: Any = None) -> Aws:
     """Open the session, prove the credentials work (sts), and settle the regions.
 
+    `session` reuses a boto3 Session (the demo shares its loaded service models).
     Raises CredentialsError with one sentence when no usable credentials are found.
     """
     import boto3
     from botocore import exceptions as bx
 
     try:
-        session = boto3.Session(profile_name=options.profile)
+        session = session or boto3.Session(profile_name=options.profile)
     except bx.ProfileNotFound:
         raise CredentialsError(
             f"AWS profile {options.profile!r} is not configured; "
