@@ -43,7 +43,7 @@ class AwsOptions:
     retry_mode: str = "standard"  # or "adaptive" (client-side rate limiting)
     max_attempts: int = 4  # total attempts per call, first one included
     connect_timeout: float = 5.0
-    read_timeout: float = 20.0
+    read_timeout: float = 15.0
     max_pool_connections: int = 32
 
 

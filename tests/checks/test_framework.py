@@ -322,17 +322,18 @@ def _aws_at(endpoint: str, **options: Any) -> Aws:
 
 
 def test_throttling_ends_unknown_after_bounded_retries():
+    all_checks()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Throttler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        aws = _aws_at(f"http://127.0.0.1:{server.server_port}", max_attempts=3)
+        aws = _aws_at(f"http://127.0.0.1:{server.server_port}", max_attempts=2)
         start = time.monotonic()
         result = run_scan(aws, [REGISTRY["iam.password_policy"]]).results[0]
         assert time.monotonic() - start < 15
     finally:
         server.shutdown()
     assert (result.status, result.cause) == (Status.UNKNOWN, Cause.THROTTLED)
-    assert _Throttler.hits == 3  # bounded attempts, then UNKNOWN
+    assert _Throttler.hits == 2  # bounded attempts (max_attempts=2), then UNKNOWN
 
 
 def _closed_port() -> int:
