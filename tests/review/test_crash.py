@@ -3,10 +3,10 @@
 Each round forks a writer that opens the review (lock, read, parse) and saves answers in a
 tight loop, acknowledging each save on a pipe only after `set_answer` returned. The parent
 kills it with SIGKILL at a random moment: in 30% of rounds 0-8 ms after the fork (mostly
-while opening), otherwise 0-4 ms after it opened (while writing the temp file, in fsync,
-around the rename...). Then it checks that the review file opens, nothing was moved
-aside, and every acknowledged answer is there. Forking (instead
-of starting 1,000 interpreters) keeps the whole test to a few seconds, so it always runs.
+while opening), otherwise 0-2 ms after its 0th-3rd acknowledged save (while writing the
+temp file, in fsync, around the rename...). Then it checks that the review file opens,
+nothing was moved aside, and every acknowledged answer is there. Forking (instead of
+starting 1,000 interpreters) keeps the whole test well under a minute, so it always runs.
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_answer(tmp_path: 
     kills_mid_run = 0
     total_acks = 0
     unacked_saves = 0
+    required_acks = 0
     started = time.monotonic()
     for round_no in range(ROUNDS):
         if round_no % ROUNDS_PER_REVIEW == 0:
@@ -101,9 +102,12 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_answer(tmp_path: 
         acks = bytearray()
         if rng.random() < 0.3:  # kill anywhere, mostly while the writer opens the review
             _read_acks(read_fd, time.monotonic() + rng.uniform(0, 0.008), acks)
-        else:  # kill while saving: wait until it opened, then a few saves' time
-            _read_acks(read_fd, time.monotonic() + 5, acks, until=b"R\n")
-            _read_acks(read_fd, time.monotonic() + rng.uniform(0, 0.004), acks)
+        else:  # kill while saving: wait for 0-3 acknowledged saves, then up to ~2 saves more
+            saves = rng.randint(0, 3)
+            wanted = b"R\n" if saves == 0 else f"{next_seq + saves - 1}\n".encode()
+            _read_acks(read_fd, time.monotonic() + 10, acks, until=wanted)
+            required_acks += saves
+            _read_acks(read_fd, time.monotonic() + rng.uniform(0, 0.002), acks)
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         _drain(read_fd, acks)
@@ -134,8 +138,8 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_answer(tmp_path: 
 
     elapsed = time.monotonic() - started
     assert kills_mid_run == ROUNDS
-    assert total_acks > ROUNDS // 2  # the writers did real work between kills
-    assert unacked_saves > ROUNDS // 20  # kills landed after a save, before its ack
+    assert total_acks >= required_acks > ROUNDS  # the writers did real work between kills
+    assert unacked_saves >= 1  # some kills landed after a durable save, before its ack
     assert not [p for p in store.folder.iterdir() if ".corrupt-" in p.name]
     assert store.list_reviews().problems == ()
     print(
