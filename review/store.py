@@ -299,8 +299,11 @@ class ReviewStore:
         return self.folder / f"{review_id}{FILE_SUFFIX}"
 
     def _ensure_folder(self) -> None:
+        if self.folder.is_dir():
+            return
         try:
             self.folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+            fsync_folder(self.folder.parent)  # the new folder's entry survives a power cut
         except OSError as error:
             raise SaveFailed(
                 f"cannot create the reviews folder {quoted(str(self.folder), 200)}: "
