@@ -1,0 +1,264 @@
+"""Workshop sessions: an agenda with time per question, timers, a parking lot, attribution.
+
+All of it is plain values and pure functions of a clock reading (`now`), so a workshop
+can be stopped and resumed with its timers where they were, and tests use a fake clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from questions import Pillar
+from review.model import AnswerStatus, Review
+from review.risk import effective_status, review_risk
+
+THE_ROOM = "the room"
+"""Who decided an answer when the facilitator does not pick a participant."""
+
+WRAP_UP_SHARE = 0.1
+"""Share of the session kept free for the end-of-session summary and questions."""
+
+MIN_MINUTES = 2.0
+"""No question on the agenda gets less time than this."""
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    name: str
+    role: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    question_id: str
+    minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedItem:
+    """A follow-up captured during a workshop, tied to a question; becomes a plan item."""
+
+    id: str  # "P1", "P2", ... unique within the review
+    question_id: str
+    text: str
+    owner: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Workshop:
+    """One workshop session on a review, with its agenda and the time spent so far."""
+
+    started_at: datetime
+    length_minutes: int
+    agenda: tuple[AgendaItem, ...]
+    spent: tuple[tuple[str, float], ...] = ()  # seconds per question, closed intervals only
+    current: str | None = None  # the question whose clock is running
+    current_since: datetime | None = None
+    ended_at: datetime | None = None
+    decided_by: str = THE_ROOM  # who answers are attributed to right now
+    answered_at_start: int = 0  # best practices answered when the session started
+    risks_at_start: tuple[int, int] = (0, 0)  # (high, medium) question counts at start
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None
+
+    def planned_minutes(self, question_id: str) -> float | None:
+        for item in self.agenda:
+            if item.question_id == question_id:
+                return item.minutes
+        return None
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        return tuple(item.question_id for item in self.agenda)
+
+
+def propose_agenda(
+    pillar: Pillar, review: Review, length_minutes: int, question_ids: Iterable[str]
+) -> tuple[AgendaItem, ...]:
+    """Time per question for a session of `length_minutes` over `question_ids`.
+
+    Weight = number of best practices still open (unanswered or not met) + 1, plus 2 for
+    each not-met High-risk or failing-evidence best practice: more to decide, more time.
+    10% of the session is kept for wrap-up; every question gets at least MIN_MINUTES.
+    """
+    ids = [q for q in question_ids if pillar.question(q)]
+    if not ids:
+        return ()
+    answers = review.responses.by_best_practice
+    weights: list[float] = []
+    for question_id in ids:
+        question = pillar.question(question_id)
+        state = review.question_state(question_id)
+        weight = 1.0
+        for bp in question.best_practices:
+            status = effective_status(bp.id, state, answers)
+            if status in (AnswerStatus.UNANSWERED, AnswerStatus.NOT_MET):
+                weight += 1
+            failing = review.evidence is not None and any(
+                r.failing for r in review.evidence.evidence_for(bp.id)
+            )
+            if status is AnswerStatus.NOT_MET or failing:
+                weight += 2 if bp.risk.value == "High" else 1
+        weights.append(weight)
+    budget = max(length_minutes * (1 - WRAP_UP_SHARE), MIN_MINUTES * len(ids))
+    total = sum(weights)
+    raw = [max(MIN_MINUTES, budget * w / total) for w in weights]
+    scale = budget / sum(raw)
+    return tuple(
+        AgendaItem(question_id, round(max(MIN_MINUTES, minutes * scale), 1))
+        for question_id, minutes in zip(ids, raw, strict=True)
+    )
+
+
+def start_workshop(
+    pillar: Pillar,
+    review: Review,
+    *,
+    now: datetime,
+    length_minutes: int,
+    agenda: tuple[AgendaItem, ...],
+) -> Workshop:
+    summary = review_risk(pillar, review.responses)
+    first = agenda[0].question_id if agenda else None
+    return Workshop(
+        started_at=now,
+        length_minutes=length_minutes,
+        agenda=agenda,
+        current=first,
+        current_since=now if first else None,
+        answered_at_start=summary.best_practices_answered,
+        risks_at_start=(summary.counts.high, summary.counts.medium),
+    )
+
+
+def _closed(workshop: Workshop, now: datetime) -> dict[str, float]:
+    """Seconds per question including the running interval up to `now`."""
+    spent = dict(workshop.spent)
+    if workshop.current is not None and workshop.current_since is not None:
+        running = max(0.0, (now - workshop.current_since).total_seconds())
+        spent[workshop.current] = spent.get(workshop.current, 0.0) + running
+    return spent
+
+
+def spent_on(workshop: Workshop, question_id: str, now: datetime) -> float:
+    """Seconds spent on a question in this session (its clock included, if running)."""
+    return _closed(workshop, now).get(question_id, 0.0)
+
+
+def elapsed(workshop: Workshop, now: datetime) -> float:
+    """Seconds since the session started (to its end, once ended)."""
+    end = workshop.ended_at or now
+    return max(0.0, (end - workshop.started_at).total_seconds())
+
+
+def switch_question(workshop: Workshop, question_id: str, now: datetime) -> Workshop:
+    """Stop the current question's clock and start `question_id`'s."""
+    if not workshop.active or workshop.current == question_id:
+        return workshop
+    spent = _closed(workshop, now)
+    return replace(
+        workshop,
+        spent=tuple(sorted(spent.items())),
+        current=question_id,
+        current_since=now,
+    )
+
+
+def pause(workshop: Workshop, now: datetime) -> Workshop:
+    """Stop the running clock (the app closing mid-workshop); resume with `resume`."""
+    if workshop.current_since is None:
+        return workshop
+    return replace(
+        workshop, spent=tuple(sorted(_closed(workshop, now).items())), current_since=None
+    )
+
+
+def resume(workshop: Workshop, now: datetime) -> Workshop:
+    """Restart the current question's clock where it was paused."""
+    if not workshop.active or workshop.current is None or workshop.current_since is not None:
+        return workshop
+    return replace(workshop, current_since=now)
+
+
+def overrun(workshop: Workshop, question_id: str, now: datetime) -> float:
+    """Seconds the question is over its planned time (0 when within, or not planned)."""
+    planned = workshop.planned_minutes(question_id)
+    if planned is None:
+        return 0.0
+    return max(0.0, spent_on(workshop, question_id, now) - planned * 60)
+
+
+def end_workshop(workshop: Workshop, now: datetime) -> Workshop:
+    closed = pause(workshop, now)
+    return replace(closed, current=None, ended_at=now)
+
+
+@dataclass(frozen=True, slots=True)
+class AreaTime:
+    area: str
+    planned_minutes: float
+    spent_minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class WorkshopSummary:
+    """What a session achieved: for the end-of-session screen, the history and exports."""
+
+    started_at: datetime
+    minutes: float
+    answered_this_session: int
+    high_now: int
+    medium_now: int
+    new_high: int
+    new_medium: int
+    parked: tuple[ParkedItem, ...]
+    areas: tuple[AreaTime, ...]
+
+
+def summarize_workshop(
+    pillar: Pillar,
+    review: Review,
+    workshop: Workshop,
+    parked: Iterable[ParkedItem],
+    now: datetime,
+) -> WorkshopSummary:
+    summary = review_risk(pillar, review.responses)
+    spent = _closed(workshop, workshop.ended_at or now) if workshop.active else dict(workshop.spent)
+    areas: list[AreaTime] = []
+    for area in pillar.areas:
+        ids = {q.id for q in area.questions}
+        planned = sum(i.minutes for i in workshop.agenda if i.question_id in ids)
+        used = sum(seconds for qid, seconds in spent.items() if qid in ids) / 60
+        if planned or used:
+            areas.append(AreaTime(area.name, round(planned, 1), round(used, 1)))
+    high_start, medium_start = workshop.risks_at_start
+    session_parked = tuple(p for p in parked if p.at >= workshop.started_at)
+    return WorkshopSummary(
+        started_at=workshop.started_at,
+        minutes=round(elapsed(workshop, now) / 60, 1),
+        answered_this_session=max(0, summary.best_practices_answered - workshop.answered_at_start),
+        high_now=summary.counts.high,
+        medium_now=summary.counts.medium,
+        new_high=max(0, summary.counts.high - high_start),
+        new_medium=max(0, summary.counts.medium - medium_start),
+        parked=session_parked,
+        areas=tuple(areas),
+    )
+
+
+def format_clock(seconds: float) -> str:
+    """'12:40' (minutes:seconds) or '1:02:05' past an hour."""
+    total = int(max(0, seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
