@@ -42,7 +42,10 @@ def test_scan_demo_json_has_the_documented_shape(capsys: pytest.CaptureFixture[s
     assert "iam.console_mfa" in bp["checks"]
 
 
-def test_scan_demo_table_escapes_hostile_names(capsys: pytest.CaptureFixture[str]) -> None:
+def test_scan_demo_table_escapes_hostile_names(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     code, out, _ = run(capsys, "scan", "--demo", "--check", "iam.console_mfa")
     assert code == 0
     assert "[bold red]x[/]" in out  # shown literally, not as markup
