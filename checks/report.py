@@ -38,7 +38,9 @@ def fail_on_met(scan: ScanResult, pillar: Pillar, level: str) -> bool:
 
 def iam_policy(checks: Sequence[Check]) -> dict[str, Any]:
     """The least-privilege IAM policy that lets every given check run (read-only)."""
-    actions = sorted({action for c in checks for action in c.actions} | {"sts:GetCallerIdentity"})
+    # Besides the checks: who am I (sts) and which regions are enabled (ec2), see session.py.
+    session = {"sts:GetCallerIdentity", "ec2:DescribeRegions"}
+    actions = sorted({action for c in checks for action in c.actions} | session)
     return {
         "Version": "2012-10-17",
         "Statement": [
