@@ -59,6 +59,7 @@ ACTION_OVERRIDES = {
     ("s3", "GetBucketNotificationConfiguration"): "s3:GetBucketNotification",
     ("s3", "GetBucketCors"): "s3:GetBucketCORS",
     ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
+    ("efs", "DescribeFileSystems"): "elasticfilesystem:DescribeFileSystems",
     ("ec2", "GetEbsEncryptionByDefault"): "ec2:GetEbsEncryptionByDefault",
     ("ec2", "GetEbsDefaultKmsKeyId"): "ec2:GetEbsDefaultKmsKeyId",
     ("sso-admin", "ListInstances"): "sso:ListInstances",
