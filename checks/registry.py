@@ -33,6 +33,7 @@ T = TypeVar("T")
 # one by one without editing this list.
 AREAS = (
     "identity",
+    "access",
     "detection",
     "network",
     "compute",

@@ -1,0 +1,103 @@
+"""App responsiveness: time to first paint of Home and of the review screen, and the
+latency from a key press to the updated screen when moving between questions.
+
+Run: uv run python benchmarks/bench_tui.py   (headless; reports medians, never fails)
+Targets (issue 5): first paint <= 1 s, key -> update <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from questions import security_pillar
+from review.model import AnswerStatus
+from review.store import ReviewStore
+from tui.app import PillarApp
+from tui.scanning import ScanSource
+from tui.screens.home import HomeScreen
+from tui.screens.review import ReviewScreen
+
+
+def seeded_store(folder: Path, reviews: int = 30) -> tuple[ReviewStore, str]:
+    from checks.demo import run_demo_scan
+
+    store = ReviewStore(folder, security_pillar())
+    scan = run_demo_scan()
+    first = ""
+    for n in range(reviews):
+        review = store.create(f"Workload {n}", regions=["eu-west-1", "us-east-1"])
+        first = first or review.id
+        with store.open(review.id) as session:
+            session.attach_evidence(scan)
+            for i, bp in enumerate(store.pillar.best_practices()):
+                if i % 3:
+                    session.set_answer(
+                        bp.id, AnswerStatus.MET if i % 2 else AnswerStatus.NOT_MET, by="bench"
+                    )
+    return store, first
+
+
+async def until(pilot: object, condition: object, limit: float = 30.0) -> None:
+    deadline = time.perf_counter() + limit
+    while not condition():  # type: ignore[operator]
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the screen never appeared")
+        await pilot.pause(0.005)  # type: ignore[attr-defined]
+
+
+async def first_paint_home(store: ReviewStore) -> float:
+    started = time.perf_counter()
+    app = PillarApp(store, person="bench", scan_source=ScanSource(demo=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(
+            pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.listing is not None
+        )
+        await pilot.pause()
+        return time.perf_counter() - started
+
+
+async def review_paint_and_keys(store: ReviewStore, review_id: str) -> tuple[float, list[float]]:
+    started = time.perf_counter()
+    app = PillarApp(store, person="bench", scan_source=ScanSource(demo=True), open_review=review_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await pilot.pause()
+        paint = time.perf_counter() - started
+        latencies: list[float] = []
+        screen = app.screen
+        for n in range(40):
+            before = screen.question.id
+            key = "n" if (n // 10) % 2 == 0 else "p"
+            t0 = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause()  # the screen has processed the key and refreshed
+            latencies.append(time.perf_counter() - t0)
+            assert screen.question.id != before or before in ("SEC01", "SEC11")
+        return paint, latencies
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        store, review_id = seeded_store(Path(folder))
+        homes = [asyncio.run(first_paint_home(store)) for _ in range(3)]
+        paints: list[float] = []
+        keys: list[float] = []
+        for _ in range(3):
+            paint, latencies = asyncio.run(review_paint_and_keys(store, review_id))
+            paints.append(paint)
+            keys.extend(latencies)
+    print(f"first paint, Home (30 reviews)      median {statistics.median(homes) * 1000:7.1f} ms")
+    print(f"first paint, review screen          median {statistics.median(paints) * 1000:7.1f} ms")
+    print(
+        f"key -> updated screen (n/p), {len(keys)} presses  median "
+        f"{statistics.median(keys) * 1000:6.1f} ms   "
+        f"p95 {sorted(keys)[int(len(keys) * 0.95)] * 1000:6.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
