@@ -13,7 +13,15 @@ from datetime import UTC, datetime
 from checks.result import CheckResult, Resource, ScanResult, Status
 from questions import Pillar, security_pillar
 from review.export import csv_export, json_export, markdown_export
-from review.model import Answer, AnswerStatus, Milestone, NotApplicableReason, Responses, Review
+from review.model import (
+    Answer,
+    AnswerStatus,
+    Milestone,
+    NotApplicableReason,
+    Participant,
+    Responses,
+    Review,
+)
 from review.plan import build_plan
 
 RESOURCES = 5_000
@@ -85,7 +93,7 @@ def big_review(pillar: Pillar, resources: int = RESOURCES) -> Review:
         owner="bench",
         account_ids=("111122223333",),
         regions=regions,
-        participants=("a", "b"),
+        participants=(Participant("a"), Participant("b", "role")),
         responses=responses,
         evidence=scan,
         milestones=(Milestone("start", NOW, pillar.revision, Responses(tuple(answers[:20]))),),

@@ -7,6 +7,7 @@ TypeError. Dicts stay inside this module, the store and jsonio: other layers get
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -16,6 +17,8 @@ from typing import Any, TypeVar
 from checks.result import ScanResult
 from review.errors import InvalidReviewData
 from review.model import (
+    THE_ROOM,
+    AgendaItem,
     Answer,
     AnswerChange,
     AnswerSource,
@@ -23,9 +26,12 @@ from review.model import (
     Environment,
     Milestone,
     NotApplicableReason,
+    ParkedItem,
+    Participant,
     QuestionState,
     Responses,
     Review,
+    Workshop,
 )
 from review.plan import ItemStatus, PlanTracking
 
@@ -34,6 +40,7 @@ REVIEW_ID = re.compile(r"^[0-9a-f]{32}$")
 
 BP_ID = re.compile(r"^SEC\d{2}-BP\d{2}$")
 QUESTION_ID = re.compile(r"^SEC\d{2}$")
+PARKED_ID = re.compile(r"^P[1-9]\d{0,8}$")
 
 MAX_TEXT = 16 * 1024 * 1024
 """Longest single text field accepted from a file (16 MiB): bigger is hostile, not notes."""
@@ -92,6 +99,51 @@ class Fields:
         if not isinstance(value, int) or isinstance(value, bool):
             raise self.fail(key, "must be a whole number")
         return value
+
+    def number(self, key: str) -> float:
+        """A finite number that is not negative (minutes, seconds)."""
+        value = self._get(key)
+        if (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise self.fail(key, "must be a number, 0 or more")
+        return float(value)
+
+    def count(self, key: str, default: int | None = None) -> int:
+        """A whole number that is not negative."""
+        value = self._get(key, ... if default is None else default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise self.fail(key, "must be a whole number, 0 or more")
+        return value
+
+    def optional_count(self, key: str) -> int | None:
+        if self._get(key, None) is None:
+            return None
+        return self.count(key)
+
+    def count_pair(self, key: str) -> tuple[int, int]:
+        """Two whole numbers, 0 or more ([high, medium])."""
+        value = self._get(key)
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or any(not isinstance(v, int) or isinstance(v, bool) or v < 0 for v in value)
+        ):
+            raise self.fail(key, "must be two whole numbers, 0 or more")
+        return (value[0], value[1])
+
+    def optional_count_pair(self, key: str) -> tuple[int, int] | None:
+        if self._get(key, None) is None:
+            return None
+        return self.count_pair(key)
+
+    def optional_pattern(self, key: str, pattern: re.Pattern[str], what: str) -> str | None:
+        if self._get(key, None) is None:
+            return None
+        return self.pattern(key, pattern, what)
 
     def enum(self, key: str, kind: type[E], default: E | None = None) -> E:
         value = self._get(key, ... if default is None else default.value)
@@ -375,11 +427,123 @@ def tracking_from_dict(data: object, where: str) -> PlanTracking:
     )
 
 
+# --- participants, workshops, parking lot (review.workshop) ---------------------------
+
+
+def participant_to_dict(participant: Participant) -> dict[str, Any]:
+    return {"name": participant.name, "role": participant.role}
+
+
+def participant_from_dict(data: object, where: str) -> Participant:
+    """A participant; plain text (the form before schema 2) is a name without a role."""
+    if isinstance(data, str):
+        if len(data) > MAX_TEXT:
+            raise InvalidReviewData(f"{where} is longer than {MAX_TEXT:,} characters")
+        return Participant(data)
+    f = Fields(data, where)
+    return Participant(name=f.text("name"), role=f.text("role", ""))
+
+
+def agenda_item_to_dict(item: AgendaItem) -> dict[str, Any]:
+    return {"question": item.question_id, "minutes": item.minutes}
+
+
+def agenda_item_from_dict(data: object, where: str) -> AgendaItem:
+    f = Fields(data, where)
+    return AgendaItem(
+        question_id=f.pattern("question", QUESTION_ID, "a question id like SEC01"),
+        minutes=f.number("minutes"),
+    )
+
+
+def _spent_from_dict(data: object, where: str) -> tuple[str, float]:
+    f = Fields(data, where)
+    return (f.pattern("question", QUESTION_ID, "a question id like SEC01"), f.number("seconds"))
+
+
+def workshop_to_dict(workshop: Workshop) -> dict[str, Any]:
+    return {
+        "started_at": workshop.started_at.isoformat(),
+        "length_minutes": workshop.length_minutes,
+        "agenda": [agenda_item_to_dict(i) for i in workshop.agenda],
+        "spent": [{"question": q, "seconds": s} for q, s in workshop.spent],
+        "current": workshop.current,
+        "current_since": _time_text(workshop.current_since),
+        "ended_at": _time_text(workshop.ended_at),
+        "decided_by": workshop.decided_by,
+        "answered_at_start": workshop.answered_at_start,
+        "risks_at_start": list(workshop.risks_at_start),
+        "answered_at_end": workshop.answered_at_end,
+        "risks_at_end": list(workshop.risks_at_end) if workshop.risks_at_end else None,
+    }
+
+
+def workshop_from_dict(data: object, where: str) -> Workshop:
+    f = Fields(data, where)
+    spent = f.objects("spent", _spent_from_dict)
+    if len({q for q, _ in spent}) != len(spent):
+        raise f.fail("spent", "names a question twice")
+    return Workshop(
+        started_at=f.time("started_at"),
+        length_minutes=f.count("length_minutes"),
+        agenda=f.objects("agenda", agenda_item_from_dict),
+        spent=spent,
+        current=f.optional_pattern("current", QUESTION_ID, "a question id like SEC01"),
+        current_since=f.optional_time("current_since"),
+        ended_at=f.optional_time("ended_at"),
+        decided_by=f.text("decided_by", THE_ROOM),
+        answered_at_start=f.count("answered_at_start", 0),
+        risks_at_start=f.count_pair("risks_at_start") if "risks_at_start" in f.data else (0, 0),
+        answered_at_end=f.optional_count("answered_at_end"),
+        risks_at_end=f.optional_count_pair("risks_at_end"),
+    )
+
+
+def parked_to_dict(item: ParkedItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "question": item.question_id,
+        "text": item.text,
+        "owner": item.owner,
+        "at": item.at.isoformat(),
+        "by": item.by,
+    }
+
+
+def parked_from_dict(data: object, where: str) -> ParkedItem:
+    f = Fields(data, where)
+    return ParkedItem(
+        id=f.pattern("id", PARKED_ID, "a parked item id like P1"),
+        question_id=f.pattern("question", QUESTION_ID, "a question id like SEC01"),
+        text=f.text("text"),
+        owner=f.text("owner", ""),
+        at=f.time("at"),
+        by=f.text("by", ""),
+    )
+
+
+def sorted_workshops(workshops: tuple[Workshop, ...], where: str) -> tuple[Workshop, ...]:
+    """Sessions oldest first; two sessions with the same start are invalid data."""
+    starts = [w.started_at for w in workshops]
+    if len(set(starts)) != len(starts):
+        raise InvalidReviewData(f"{where}: two workshop sessions have the same start")
+    return tuple(sorted(workshops, key=lambda w: w.started_at))
+
+
+def sorted_parking_lot(items: tuple[ParkedItem, ...], where: str) -> tuple[ParkedItem, ...]:
+    """Parked items by number (P1 first); two items with the same id are invalid data."""
+    ids = [p.id for p in items]
+    if len(set(ids)) != len(ids):
+        raise InvalidReviewData(f"{where}: two parked items have the same id")
+    return tuple(sorted(items, key=lambda p: p.number))
+
+
 # --- the review ---------------------------------------------------------------------
 
 
 def details_to_dict(review: Review) -> dict[str, Any]:
-    """The review's own fields (everything except responses, history, milestones, evidence)."""
+    """The review's own fields (everything except responses, history, milestones, evidence,
+    workshops and the parking lot)."""
     return {
         "id": review.id,
         "name": review.name,
@@ -389,7 +553,7 @@ def details_to_dict(review: Review) -> dict[str, Any]:
         "account_ids": list(review.account_ids),
         "regions": list(review.regions),
         "bank_revision": review.bank_revision,
-        "participants": list(review.participants),
+        "participants": [participant_to_dict(p) for p in review.participants],
         "created_at": review.created_at.isoformat(),
         "updated_at": review.updated_at.isoformat(),
         "last_question": review.last_question,
@@ -405,6 +569,9 @@ def review_from_parts(
     milestones: tuple[Milestone, ...],
     evidence: ScanResult | None,
     where: str,
+    *,
+    workshops: tuple[Workshop, ...] = (),
+    parking_lot: tuple[ParkedItem, ...] = (),
 ) -> Review:
     f = Fields(details, where)
     names = [m.name for m in milestones]
@@ -424,7 +591,7 @@ def review_from_parts(
         account_ids=f.text_list("account_ids"),
         regions=f.text_list("regions"),
         bank_revision=f.text("bank_revision", ""),
-        participants=f.text_list("participants"),
+        participants=f.objects("participants", participant_from_dict),
         last_question=last_question,
         notes=f.text("notes", ""),
         responses=responses,
@@ -432,6 +599,8 @@ def review_from_parts(
         milestones=milestones,
         evidence=evidence,
         plan=f.objects("plan", tracking_from_dict),
+        workshops=sorted_workshops(workshops, where),
+        parking_lot=sorted_parking_lot(parking_lot, where),
     )
 
 
@@ -443,6 +612,8 @@ def review_to_dict(review: Review) -> dict[str, Any]:
         "history": [change_to_dict(c) for c in review.history],
         "milestones": [milestone_to_dict(m) for m in review.milestones],
         "evidence": evidence_to_dict(review.evidence) if review.evidence else None,
+        "workshops": [workshop_to_dict(w) for w in review.workshops],
+        "parking_lot": [parked_to_dict(p) for p in review.parking_lot],
     }
 
 
@@ -456,4 +627,6 @@ def review_from_dict(data: object, where: str = "review") -> Review:
         f.objects("milestones", milestone_from_dict),
         None if evidence_data is None else evidence_from_dict(evidence_data, f"{where}.evidence"),
         where,
+        workshops=f.objects("workshops", workshop_from_dict),
+        parking_lot=f.objects("parking_lot", parked_from_dict),
     )

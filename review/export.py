@@ -30,8 +30,9 @@ from review.model import (
     Review,
     utc_now,
 )
-from review.plan import Bucket, ItemStatus, Plan, PlanItem, build_plan
+from review.plan import Bucket, ItemStatus, Origin, Plan, PlanItem, build_plan
 from review.risk import QuestionRisk, RiskSummary, effective_status, review_risk
+from review.workshop import summarize_workshop
 
 EVIDENCE_EXAMPLES = 5
 """How many failing resources an evidence table row names."""
@@ -92,7 +93,9 @@ def tracker_priority(item: PlanItem) -> str:
 
 
 def _labels(item: PlanItem) -> str:
-    labels = ["well-architected", "security", item.question_id.lower() or "parking-lot"]
+    labels = ["well-architected", "security", item.question_id.lower()]
+    if item.origin is Origin.PARKING_LOT:
+        labels.append("parking-lot")
     labels.append(f"risk-{item.risk.value.lower()}")
     labels.append(f"plan-{item.bucket.slug}")
     if item.unanswered:
@@ -107,9 +110,14 @@ def item_description(item: PlanItem) -> str:
         parts.append(f"Question: {item.question_id} {item.question_title} ({item.area})")
     if item.unanswered:
         parts.append("Answer: unanswered; failing evidence puts it on the plan.")
-    parts.append(f"Found: {item.evidence.text}")
-    if item.note.strip():
-        parts.append(f"Notes: {item.note.strip()}")
+    if item.origin is Origin.PARKING_LOT:
+        parts.append("Origin: parked in a workshop (parking lot).")
+        if item.note.strip():
+            parts.append(f"Text: {item.note.strip()}")
+    else:
+        parts.append(f"Found: {item.evidence.text}")
+        if item.note.strip():
+            parts.append(f"Notes: {item.note.strip()}")
     if item.steps:
         parts.append("Steps:\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(item.steps, 1)))
     if item.links:
@@ -197,7 +205,7 @@ def _facts(pillar: Pillar, review: Review, now: datetime) -> list[str]:
         ("Environment", review.environment.value.capitalize()),
         ("AWS accounts", ", ".join(review.account_ids)),
         ("Regions", ", ".join(review.regions)),
-        ("Participants", ", ".join(review.participants)),
+        ("Participants", ", ".join(p.label for p in review.participants)),
         ("Question bank", f"{pillar.name}, revision {pillar.revision}"),
         ("Review started", _time(review.created_at)),
         ("Last changed", _time(review.updated_at)),
@@ -290,9 +298,14 @@ def _plan_item(item: PlanItem) -> list[str]:
             f"{ind}- *Question:* {md_inline(item.question_id)} "
             f"{md_inline(item.question_title)} ({md_inline(item.area)})"
         )
-    lines.append(f"{ind}- *Found:* {md_inline(item.evidence.text)}")
-    if item.note.strip():
-        lines.append(f"{ind}- *Notes:* {md_lines(item.note, ind + '  ')}")
+    if item.origin is Origin.PARKING_LOT:
+        lines.append(f"{ind}- *Origin:* parked in a workshop (see the parking lot)")
+        if item.note.strip():
+            lines.append(f"{ind}- *Text:* {md_lines(item.note, ind + '  ')}")
+    else:
+        lines.append(f"{ind}- *Found:* {md_inline(item.evidence.text)}")
+        if item.note.strip():
+            lines.append(f"{ind}- *Notes:* {md_lines(item.note, ind + '  ')}")
     if item.steps:
         lines.append(f"{ind}- *Steps:*")
         lines += [f"{ind}  {i}. {md_inline(step)}" for i, step in enumerate(item.steps, 1)]
@@ -318,6 +331,65 @@ def _plan(plan: Plan) -> list[str]:
         lines += ["", f"### {bucket.value}", ""]
         for item in items:
             lines += _plan_item(item)
+    return lines
+
+
+def _parking_lot(pillar: Pillar, review: Review) -> list[str]:
+    """The parked items as a task list: text, question, owner, who parked it and when."""
+    tracked = {t.item_id: t for t in review.plan}
+    titles = {q.id: q.title for q in pillar.questions}
+    lines = [
+        f"{len(review.parking_lot)} follow-ups parked in workshops; each is also a plan item "
+        "(same id).",
+        "",
+    ]
+    for item in review.parking_lot:
+        tracking = tracked.get(item.id)
+        done = tracking is not None and tracking.status is ItemStatus.DONE
+        owner = tracking.owner if tracking is not None else item.owner
+        title = md_inline(titles.get(item.question_id, ""))
+        meta = [f"{md_inline(item.question_id)} {title}".rstrip()]
+        if owner.strip():
+            meta.append(f"owner: {md_inline(owner)}")
+        parked_by = f" by {md_inline(item.by)}" if item.by.strip() else ""
+        meta.append(f"parked{parked_by}, {_time(item.at)}")
+        lines.append(
+            f"- [{'x' if done else ' '}] **{md_inline(item.id)}** {md_lines(item.text, '  ')}"
+            f" — {' · '.join(meta)}"
+        )
+    return lines
+
+
+def _minutes(value: float) -> str:
+    return f"{value:.0f} min" if value == int(value) else f"{value:.1f} min"
+
+
+def _workshop_sessions(pillar: Pillar, review: Review, now: datetime) -> list[str]:
+    """Per session: date, length planned vs used, what it achieved, time per area."""
+    lines: list[str] = []
+    for number, workshop in enumerate(review.workshops, start=1):
+        summary = summarize_workshop(pillar, review, workshop, review.parking_lot, now)
+        ended = workshop.ended_at
+        state = f"ended {_time(ended)}" if ended is not None else "still running"
+        parked = ", ".join(p.id for p in summary.parked)
+        if lines:
+            lines.append("")
+        lines += [
+            f"### Session {number}: {_time(workshop.started_at)}",
+            "",
+            f"Planned {_minutes(workshop.length_minutes)}, used {_minutes(summary.minutes)} "
+            f"({state}). Answered this session: {summary.answered_this_session} best "
+            f"practices. New questions at risk: {summary.new_high} High, "
+            f"{summary.new_medium} Medium (now {summary.high_now} High, "
+            f"{summary.medium_now} Medium). Parked: {len(summary.parked)}"
+            + (f" ({parked})." if parked else "."),
+        ]
+        if summary.areas:
+            rows = [
+                (md_cell(a.area), _minutes(a.planned_minutes), _minutes(a.spent_minutes))
+                for a in summary.areas
+            ]
+            lines += ["", *_table(("Area", "On the agenda", "Used"), rows)]
     return lines
 
 
@@ -484,6 +556,10 @@ def markdown_export(
     lines += _facts(pillar, review, now)
     lines += ["", "## Risk summary", "", *_risk_summary(risk)]
     lines += ["", "## Improvement plan", "", *_plan(plan)]
+    if review.parking_lot:
+        lines += ["", "## Parking lot", "", *_parking_lot(pillar, review)]
+    if review.workshops:
+        lines += ["", "## Workshop sessions", "", *_workshop_sessions(pillar, review, now)]
     if review.milestones:
         last = max(review.milestones, key=lambda m: m.at)
         lines += ["", "## Changes since the last milestone", "", *_changes(pillar, review, last)]

@@ -2,10 +2,12 @@
 
 Format (versioned, documented in the README):
 
-    {"format": "pillar-review", "version": 1, "exported_at": "...", "review": {...}}
+    {"format": "pillar-review", "version": 2, "exported_at": "...", "review": {...}}
 
-`review` holds every field of the review: details, answers and question states
-(`responses`), the answer history, milestones and the latest evidence. Export is
+`review` holds every field of the review: details (participants as {"name", "role"}),
+answers and question states (`responses`), the answer history, milestones, the latest
+evidence, the workshop sessions (`workshops`) and the parking lot (`parking_lot`).
+Version 1 exports (participants as plain names, no workshops or parking lot) import too. Export is
 deterministic (sorted keys, two-space indent, ASCII), so export -> import -> export gives
 the same text. Import checks everything before anything is saved: a malformed, oversized
 or hostile file raises `InvalidReviewData` with one sentence saying what is wrong.
@@ -26,7 +28,8 @@ from review.errors import InvalidReviewData
 from review.model import Review, utc_now
 
 FORMAT = "pillar-review"
-VERSION = 1
+VERSION = 2
+"""Version 2 (schema 2 of the store): participants with roles, workshops, parking lot."""
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 """Largest import accepted (256 MiB); bigger files are refused before parsing."""
 

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 WA_NOTES_LIMIT = 2084
 """The AWS WA Tool's limit for question notes; pillar keeps longer notes but warns."""
 
+THE_ROOM = "the room"
+"""Who decided an answer when the facilitator does not pick a participant."""
+
 
 def utc_now() -> datetime:
     """The current time, timezone-aware in UTC (all review times are UTC)."""
@@ -184,6 +187,81 @@ class Contradiction:
     proposal: AnswerStatus
 
 
+# --- workshops (the logic is in review.workshop; these are the values a review keeps) ---
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """Someone taking part in the review's workshops."""
+
+    name: str
+    role: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    question_id: str
+    minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedItem:
+    """A follow-up captured during a workshop, tied to a question; becomes a plan item."""
+
+    id: str  # "P1", "P2", ... unique within the review, never reused
+    question_id: str
+    text: str
+    owner: str
+    at: datetime
+    by: str
+
+    @property
+    def number(self) -> int:
+        """1 for P1 (0 if the id is not of that form)."""
+        digits = self.id.removeprefix("P")
+        return int(digits) if digits.isdigit() else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Workshop:
+    """One workshop session on a review, with its agenda and the time spent so far.
+
+    `answered_at_end` and `risks_at_end` are filled in by the store when an ended session
+    is saved, so a past session's summary keeps the numbers it had when it ended.
+    """
+
+    started_at: datetime
+    length_minutes: int
+    agenda: tuple[AgendaItem, ...]
+    spent: tuple[tuple[str, float], ...] = ()  # seconds per question, closed intervals only
+    current: str | None = None  # the question whose clock is running
+    current_since: datetime | None = None
+    ended_at: datetime | None = None
+    decided_by: str = THE_ROOM  # who answers are attributed to right now
+    answered_at_start: int = 0  # best practices answered when the session started
+    risks_at_start: tuple[int, int] = (0, 0)  # (high, medium) question counts at start
+    answered_at_end: int | None = None  # best practices answered when the session ended
+    risks_at_end: tuple[int, int] | None = None  # (high, medium) when the session ended
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None
+
+    def planned_minutes(self, question_id: str) -> float | None:
+        for item in self.agenda:
+            if item.question_id == question_id:
+                return item.minutes
+        return None
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        return tuple(item.question_id for item in self.agenda)
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
     """One workload under review, with everything said and found about it."""
@@ -198,7 +276,7 @@ class Review:
     account_ids: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     bank_revision: str = ""
-    participants: tuple[str, ...] = ()
+    participants: tuple[Participant, ...] = ()
     last_question: str | None = None
     notes: str = ""
     responses: Responses = field(default_factory=Responses)
@@ -206,12 +284,29 @@ class Review:
     milestones: tuple[Milestone, ...] = ()
     evidence: ScanResult | None = None
     plan: tuple[PlanTracking, ...] = ()  # owner/due/status of plan items (review.plan)
+    workshops: tuple[Workshop, ...] = ()  # every session, oldest first
+    parking_lot: tuple[ParkedItem, ...] = ()  # follow-ups parked in workshops, P1 first
 
     def answer(self, bp_id: str) -> Answer:
         return self.responses.answer(bp_id)
 
     def question_state(self, question_id: str) -> QuestionState:
         return self.responses.question_state(question_id)
+
+    @property
+    def active_workshop(self) -> Workshop | None:
+        """The running workshop session: the last one not ended (None if there is none)."""
+        for workshop in reversed(self.workshops):
+            if workshop.ended_at is None:
+                return workshop
+        return None
+
+    def parked(self, item_id: str) -> ParkedItem:
+        """The parked item with this id; KeyError if there is none."""
+        for item in self.parking_lot:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
 
     def milestone(self, name: str) -> Milestone:
         """The milestone with this name; KeyError if there is none."""

@@ -20,11 +20,20 @@ Every input moves an item only up when it rises (risk, evidence) or falls (effor
 property tests in tests/review/test_plan_properties.py prove it.
 
 Owner, due date and status of an item are kept in the review (`Review.plan`, a tuple of
-`PlanTracking`), keyed by the item id (the best-practice id).
+`PlanTracking`), keyed by the item id (the best-practice id, or P1, P2, ... for parked
+items).
 
-Hook for the workshop's parking lot (a later issue): `build_plan(..., extra=...)` takes
-further `PlanItem`s (made with `parking_lot_item`, `origin=Origin.PARKING_LOT`); they are
-placed by the same function and ordered with the rest.
+Parked items (the workshop's parking lot, `Review.parking_lot`) are plan items too
+(`origin=Origin.PARKING_LOT`, made by `parking_lot_item`), placed by the same function:
+
+    risk      the highest risk among its question's other plan items, or Medium if the
+              question has none
+    evidence  none
+    effort    low
+    owner     the owner given when parking, until the plan item's owner is set
+
+so a parked item is a quick win (Do now) and comes after the assessment items of the same
+question with the same score. `build_plan(..., extra=...)` takes further items.
 """
 
 from __future__ import annotations
@@ -36,7 +45,7 @@ from enum import StrEnum
 
 from checks.result import CheckResult, ScanResult, Status
 from questions import BestPractice, Effort, Pillar, Risk
-from review.model import Answer, AnswerStatus, Review
+from review.model import Answer, AnswerStatus, ParkedItem, Review
 from review.risk import effective_status
 
 WIDESPREAD = 10
@@ -83,7 +92,7 @@ class Origin(StrEnum):
     """Where a plan item comes from."""
 
     ASSESSMENT = "assessment"  # a best practice not met, or unanswered with failing evidence
-    PARKING_LOT = "parking_lot"  # reserved for the workshop's parking lot (a later issue)
+    PARKING_LOT = "parking_lot"  # a follow-up parked in a workshop (Review.parking_lot)
 
 
 class Evidence(StrEnum):
@@ -261,17 +270,26 @@ class PlanTracking:
         return self == PlanTracking(self.item_id)
 
 
+def default_tracking(review: Review, item_id: str) -> PlanTracking:
+    """An item's tracking before anyone set it: open, no due date, and no owner (for a
+    parked item, the owner given when it was parked)."""
+    for parked in review.parking_lot:
+        if parked.id == item_id:
+            return PlanTracking(item_id, owner=parked.owner)
+    return PlanTracking(item_id)
+
+
 def tracking_of(review: Review, item_id: str) -> PlanTracking:
     for tracking in review.plan:
         if tracking.item_id == item_id:
             return tracking
-    return PlanTracking(item_id)
+    return default_tracking(review, item_id)
 
 
 def with_tracking(review: Review, tracking: PlanTracking) -> Review:
-    """The review with this item's tracking set (a default value removes the entry)."""
+    """The review with this item's tracking set (its default value removes the entry)."""
     kept = [t for t in review.plan if t.item_id != tracking.item_id]
-    if not tracking.is_default:
+    if tracking != default_tracking(review, tracking.item_id):
         kept.append(tracking)
     return replace(review, plan=tuple(sorted(kept, key=lambda t: t.item_id)))
 
@@ -383,7 +401,7 @@ def parking_lot_item(
     order: int = 0,
     tracking: PlanTracking | None = None,
 ) -> PlanItem:
-    """A plan item raised in the room (the workshop's parking lot, a later issue)."""
+    """A plan item raised in the room (the workshop's parking lot)."""
     return PlanItem(
         id=item_id,
         title=title,
@@ -405,8 +423,58 @@ def parking_lot_item(
     )
 
 
+TITLE_LIMIT = 100
+"""Longest title of a parked item's plan item (the whole text is in its note)."""
+
+
+def _parked_title(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = lines[0] if lines else text.strip()
+    return first if len(first) <= TITLE_LIMIT else first[: TITLE_LIMIT - 1].rstrip() + "…"
+
+
+def parked_plan_items(
+    pillar: Pillar, review: Review, assessment: Iterable[PlanItem] = ()
+) -> list[PlanItem]:
+    """The plan items of the review's parked items (`assessment`: the other plan items,
+    whose highest risk per question a parked item takes; Medium when there is none)."""
+    highest: dict[str, Risk] = {}
+    for item in assessment:
+        known = highest.get(item.question_id)
+        if known is None or item.risk.rank > known.rank:
+            highest[item.question_id] = item.risk
+    items: list[PlanItem] = []
+    for parked in review.parking_lot:
+        items.append(_parked_item(pillar, parked, highest.get(parked.question_id, Risk.MEDIUM)))
+    return items
+
+
+def _parked_item(pillar: Pillar, parked: ParkedItem, risk: Risk) -> PlanItem:
+    title = _parked_title(parked.text)
+    try:
+        question = pillar.question(parked.question_id)
+        question_title, area = question.title, question.area
+    except KeyError:  # a question the bank no longer has
+        question_title, area = "", "Parking lot"
+    digits = parked.question_id.removeprefix("SEC")
+    item = parking_lot_item(
+        parked.id,
+        title,
+        risk=risk,
+        effort=Effort.LOW,
+        note=parked.text if parked.text.strip() != title else "",
+        area=area,
+        question_id=parked.question_id,
+        question_order=int(digits) if digits.isdigit() else 99,
+        order=parked.number,
+        tracking=PlanTracking(parked.id, owner=parked.owner),
+    )
+    return replace(item, question_title=question_title)
+
+
 def build_plan(pillar: Pillar, review: Review, extra: Iterable[PlanItem] = ()) -> Plan:
-    """The review's plan: items placed by the priority function, in plan order."""
+    """The review's plan: items placed by the priority function, in plan order (the
+    review's parked items included)."""
     answers = review.responses.by_best_practice
     scan: ScanResult | None = review.evidence
     tracked = {t.item_id: t for t in review.plan}
@@ -432,6 +500,6 @@ def build_plan(pillar: Pillar, review: Review, extra: Iterable[PlanItem] = ()) -
                         tracked.get(bp.id, PlanTracking(bp.id)),
                     )
                 )
-    for item in extra:
+    for item in [*parked_plan_items(pillar, review, items), *extra]:
         items.append(replace(item, tracking=tracked.get(item.id, item.tracking)))
     return Plan(tuple(sorted(items, key=lambda item: item.sort_key)))

@@ -10,7 +10,13 @@ File names derive only from review ids (uuid4 hex), never from names. Tables in 
 `meta` (schema version), `review` (the review's own fields), `answers` (one document per
 best practice), `questions` (question states), `history.0`, `history.1`, ... (answer
 changes, append-only, HISTORY_CHUNK per table so a save rewrites only the last one),
-`milestones`, `evidence` (the latest scan).
+`milestones`, `evidence` (the latest scan), `workshops` (one document per workshop
+session, rewritten as its clocks move) and `parking_lot` (one document per parked item).
+Participants (name and role) are in the review record.
+
+Schema versions: 1 had participants as plain names; 2 (this pillar) has them as
+{"name", "role"} and adds the workshops and parking-lot tables. Older files are upgraded
+by MIGRATIONS when opened for changes (a `<id>.json.schema-<n>.bak` copy is kept).
 
 The store is the only writer. `ReviewStore.open()` returns a `ReviewSession`; each of its
 change methods returns only once the change is durable (or raises `SaveFailed` and leaves
@@ -69,27 +75,46 @@ from review.model import (
     Environment,
     Milestone,
     NotApplicableReason,
+    ParkedItem,
+    Participant,
     QuestionState,
     Responses,
     Review,
+    Workshop,
     utc_now,
 )
 from review.plan import PlanTracking, with_tracking
 from review.risk import RiskCounts, review_risk
 from review.text import quoted
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The version of the file layout written by this pillar (in the `meta` table)."""
 
 Tables = dict[str, dict[str, Any]]
+SINGLE = "1"  # doc id of single-document tables (meta, review, evidence)
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+
+def _participants_with_roles(tables: Tables) -> Tables:
+    """Schema 1 -> 2: participants were plain names; now {"name", "role"} objects.
+
+    The workshops and parking-lot tables are new and start empty (a missing table is
+    empty). Anything unexpected is left as it is for the codec to report.
+    """
+    review = tables.get("review")
+    doc = review.get(SINGLE) if isinstance(review, dict) else None
+    if isinstance(doc, dict) and isinstance(doc.get("participants"), list):
+        doc["participants"] = [
+            {"name": p, "role": ""} if isinstance(p, str) else p for p in doc["participants"]
+        ]
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _participants_with_roles}
 """Upgrades of the raw tables: MIGRATIONS[n] turns a version-n file into version n+1."""
 
 FILE_SUFFIX = ".json"
 HISTORY_CHUNK = 64
 """History entries per table: a save re-serialises only the newest history table."""
-SINGLE = "1"  # doc id of single-document tables (meta, review, evidence)
 
 
 # --- raw tables <-> review ---------------------------------------------------------------
@@ -115,6 +140,8 @@ def review_to_tables(review: Review) -> Tables:
         },
         "milestones": numbered(codec.milestone_to_dict(m) for m in review.milestones),
         "evidence": {SINGLE: codec.evidence_to_dict(review.evidence)} if review.evidence else {},
+        "workshops": numbered(codec.workshop_to_dict(w) for w in review.workshops),
+        "parking_lot": numbered(codec.parked_to_dict(p) for p in review.parking_lot),
     }
 
 
@@ -219,12 +246,35 @@ def review_from_tables(data: Mapping[str, Any]) -> tuple[Review, dict[str, dict[
     responses = codec.make_responses(
         tuple(a for _, a in answers), tuple(s for _, s in states), "answers"
     )
-    review = codec.review_from_parts(details, responses, history, milestones, evidence, "review")
+    workshops = [
+        (i, codec.workshop_from_dict(d, f"workshops.{i}")) for i, d in _documents(data, "workshops")
+    ]
+    parked = [
+        (i, codec.parked_from_dict(d, f"parking_lot.{i}"))
+        for i, d in _documents(data, "parking_lot")
+    ]
+    review = codec.review_from_parts(
+        details,
+        responses,
+        history,
+        milestones,
+        evidence,
+        "review",
+        workshops=tuple(w for _, w in workshops),
+        parking_lot=tuple(p for _, p in parked),
+    )
     ids = {
         "answers": {a.bp_id: i for i, a in answers},
         "questions": {s.question_id: i for i, s in states},
+        "workshops": {_workshop_key(w): i for i, w in workshops},
+        "parking_lot": {p.id: i for i, p in parked},
     }
     return review, ids
+
+
+def _workshop_key(workshop: Workshop) -> str:
+    """The key of a workshop session's document: its start time."""
+    return workshop.started_at.isoformat()
 
 
 # --- listing ------------------------------------------------------------------------------
@@ -480,7 +530,7 @@ class ReviewStore:
         description: str = "",
         account_ids: Iterable[str] = (),
         regions: Iterable[str] = (),
-        participants: Iterable[str] = (),
+        participants: Iterable[Participant] = (),
     ) -> Review:
         """A new, empty review, saved durably."""
         if not name.strip():
@@ -497,8 +547,9 @@ class ReviewStore:
             account_ids=_unique(account_ids),
             regions=_unique(regions),
             bank_revision=self.pillar.revision,
-            participants=_unique(participants),
+            participants=_unique_participants(participants),
         )
+        _check_storable(codec.details_to_dict, _details_from_dict, review, "the review")
         self._write_new(review)
         return review
 
@@ -574,6 +625,35 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
         if item:
             seen.setdefault(item, None)
     return tuple(seen)
+
+
+def _unique_participants(people: Iterable[Participant]) -> tuple[Participant, ...]:
+    """Participants with names and roles trimmed, nameless ones dropped, and each name
+    once (the first mention wins)."""
+    seen: dict[str, Participant] = {}
+    for person in people:
+        name, role = person.name.strip(), person.role.strip()
+        if name:
+            seen.setdefault(name, Participant(name, role))
+    return tuple(seen.values())
+
+
+def _check_storable(
+    to_dict: Callable[[Any], dict[str, Any]],
+    from_dict: Callable[[object, str], object],
+    value: object,
+    what: str,
+) -> None:
+    """InvalidChange unless `value` reads back from its stored form (so a save can never
+    write a file that later refuses to open)."""
+    try:
+        from_dict(load_json(dump_json(to_dict(value))), "value")
+    except (InvalidReviewData, ValueError, TypeError) as error:
+        raise InvalidChange(f"{what} cannot be saved: {error}") from None
+
+
+def _details_from_dict(data: object, where: str) -> Review:
+    return codec.review_from_parts(data, Responses(), (), (), None, where)
 
 
 # --- a session ---------------------------------------------------------------------------
@@ -831,7 +911,7 @@ class ReviewSession:
         environment: Environment | None = None,
         account_ids: Iterable[str] | None = None,
         regions: Iterable[str] | None = None,
-        participants: Iterable[str] | None = None,
+        participants: Iterable[Participant] | None = None,
     ) -> Review:
         """Change the review's own fields (only the arguments given)."""
         review = self._review
@@ -845,10 +925,76 @@ class ReviewSession:
             environment=environment or review.environment,
             account_ids=review.account_ids if account_ids is None else _unique(account_ids),
             regions=review.regions if regions is None else _unique(regions),
-            participants=(review.participants if participants is None else _unique(participants)),
+            participants=(
+                review.participants if participants is None else _unique_participants(participants)
+            ),
             updated_at=utc_now(),
         )
+        _check_storable(codec.details_to_dict, _details_from_dict, new, "the review")
         return self._commit(new, _nothing)
+
+    def set_participants(self, participants: Iterable[Participant]) -> Review:
+        """Replace who takes part in the review's workshops (names trimmed, each name once)."""
+        people = _unique_participants(participants)
+        if people == self._review.participants:
+            return self._review
+        new = replace(self._review, participants=people, updated_at=utc_now())
+        _check_storable(codec.details_to_dict, _details_from_dict, new, "the participants")
+        return self._commit(new, _nothing)
+
+    def save_workshop(self, workshop: Workshop) -> Review:
+        """Save a workshop session: it replaces the session with the same start, else it is
+        added (sessions stay oldest first).
+
+        Only one session runs at a time: adding a running session while another runs is
+        refused. When an ended session is saved without its end numbers, the numbers of
+        the review as it is now are kept with it (answered best practices, High and
+        Medium questions), so its summary stays as it was when it ended.
+        """
+        review = self._review
+        existing = next((w for w in review.workshops if w.started_at == workshop.started_at), None)
+        if existing is not None:
+            workshop = replace(workshop, started_at=existing.started_at)  # same stored key
+        elif workshop.active and review.active_workshop is not None:
+            raise InvalidChange(
+                "a workshop session is already running on this review; end it before "
+                "starting another"
+            )
+        if not workshop.active and workshop.answered_at_end is None:
+            risk = review_risk(self.store.pillar, review.responses)
+            workshop = replace(
+                workshop,
+                answered_at_end=risk.best_practices_answered,
+                risks_at_end=(risk.counts.high, risk.counts.medium),
+            )
+        if workshop == existing:
+            return review
+        _check_storable(codec.workshop_to_dict, codec.workshop_from_dict, workshop, "the workshop")
+        others = [w for w in review.workshops if w.started_at != workshop.started_at]
+        workshops = tuple(sorted([*others, workshop], key=lambda w: w.started_at))
+        new = replace(review, workshops=workshops)
+        if existing is None or existing.active != workshop.active:
+            new = replace(new, updated_at=utc_now())  # started or ended: the review changed
+        doc = codec.workshop_to_dict(workshop)
+        return self._commit(new, lambda: self._upsert("workshops", _workshop_key(workshop), doc))
+
+    def park(self, question_id: str, text: str, *, owner: str = "", by: str) -> ParkedItem:
+        """Park a follow-up on a question (it becomes a plan item). Ids are P1, P2, ...
+        in order and never reused; the text is kept exactly as given."""
+        question_id = self._check_question(question_id)
+        if not text.strip():
+            raise InvalidChange("a parked item needs text: say what to follow up")
+        number = max((p.number for p in self._review.parking_lot), default=0) + 1
+        item = ParkedItem(
+            id=f"P{number}", question_id=question_id, text=text, owner=owner, at=utc_now(), by=by
+        )
+        _check_storable(codec.parked_to_dict, codec.parked_from_dict, item, "the parked item")
+        new = replace(
+            self._review, parking_lot=(*self._review.parking_lot, item), updated_at=item.at
+        )
+        doc = codec.parked_to_dict(item)
+        self._commit(new, lambda: self._upsert("parking_lot", item.id, doc))
+        return item
 
     def set_plan_tracking(self, tracking: PlanTracking) -> Review:
         """Set the owner, due date and status of one plan item (see review.plan)."""

@@ -2,6 +2,9 @@
 
 All of it is plain values and pure functions of a clock reading (`now`), so a workshop
 can be stopped and resumed with its timers where they were, and tests use a fake clock.
+The values a review keeps (Participant, AgendaItem, ParkedItem, Workshop) live in
+`review.model` (the store and codec need them without the risk rules) and are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -11,75 +14,45 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from questions import Pillar
-from review.model import AnswerStatus, Review
+from review.model import (
+    THE_ROOM,
+    AgendaItem,
+    AnswerStatus,
+    ParkedItem,
+    Participant,
+    Review,
+    Workshop,
+)
 from review.risk import effective_status, review_risk
 
-THE_ROOM = "the room"
-"""Who decided an answer when the facilitator does not pick a participant."""
+__all__ = [
+    "MIN_MINUTES",
+    "THE_ROOM",
+    "WRAP_UP_SHARE",
+    "AgendaItem",
+    "AreaTime",
+    "ParkedItem",
+    "Participant",
+    "Workshop",
+    "WorkshopSummary",
+    "elapsed",
+    "end_workshop",
+    "format_clock",
+    "overrun",
+    "pause",
+    "propose_agenda",
+    "resume",
+    "spent_on",
+    "start_workshop",
+    "summarize_workshop",
+    "switch_question",
+]
 
 WRAP_UP_SHARE = 0.1
 """Share of the session kept free for the end-of-session summary and questions."""
 
 MIN_MINUTES = 2.0
 """No question on the agenda gets less time than this."""
-
-
-@dataclass(frozen=True, slots=True)
-class Participant:
-    name: str
-    role: str = ""
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.role})" if self.role else self.name
-
-
-@dataclass(frozen=True, slots=True)
-class AgendaItem:
-    question_id: str
-    minutes: float
-
-
-@dataclass(frozen=True, slots=True)
-class ParkedItem:
-    """A follow-up captured during a workshop, tied to a question; becomes a plan item."""
-
-    id: str  # "P1", "P2", ... unique within the review
-    question_id: str
-    text: str
-    owner: str
-    at: datetime
-    by: str
-
-
-@dataclass(frozen=True, slots=True)
-class Workshop:
-    """One workshop session on a review, with its agenda and the time spent so far."""
-
-    started_at: datetime
-    length_minutes: int
-    agenda: tuple[AgendaItem, ...]
-    spent: tuple[tuple[str, float], ...] = ()  # seconds per question, closed intervals only
-    current: str | None = None  # the question whose clock is running
-    current_since: datetime | None = None
-    ended_at: datetime | None = None
-    decided_by: str = THE_ROOM  # who answers are attributed to right now
-    answered_at_start: int = 0  # best practices answered when the session started
-    risks_at_start: tuple[int, int] = (0, 0)  # (high, medium) question counts at start
-
-    @property
-    def active(self) -> bool:
-        return self.ended_at is None
-
-    def planned_minutes(self, question_id: str) -> float | None:
-        for item in self.agenda:
-            if item.question_id == question_id:
-                return item.minutes
-        return None
-
-    @property
-    def question_ids(self) -> tuple[str, ...]:
-        return tuple(item.question_id for item in self.agenda)
 
 
 def propose_agenda(
@@ -91,7 +64,8 @@ def propose_agenda(
     each not-met High-risk or failing-evidence best practice: more to decide, more time.
     10% of the session is kept for wrap-up; every question gets at least MIN_MINUTES.
     """
-    ids = [q for q in question_ids if pillar.question(q)]
+    known = {q.id for q in pillar.questions}
+    ids = [q for q in question_ids if q in known]
     if not ids:
         return ()
     answers = review.responses.by_best_practice
@@ -233,6 +207,12 @@ def summarize_workshop(
     now: datetime,
 ) -> WorkshopSummary:
     summary = review_risk(pillar, review.responses)
+    answered_now = summary.best_practices_answered
+    high_now, medium_now = summary.counts.high, summary.counts.medium
+    if not workshop.active and workshop.answered_at_end is not None:
+        answered_now = workshop.answered_at_end  # a past session: as it was when it ended
+    if not workshop.active and workshop.risks_at_end is not None:
+        high_now, medium_now = workshop.risks_at_end
     spent = _closed(workshop, workshop.ended_at or now) if workshop.active else dict(workshop.spent)
     areas: list[AreaTime] = []
     for area in pillar.areas:
@@ -242,15 +222,19 @@ def summarize_workshop(
         if planned or used:
             areas.append(AreaTime(area.name, round(planned, 1), round(used, 1)))
     high_start, medium_start = workshop.risks_at_start
-    session_parked = tuple(p for p in parked if p.at >= workshop.started_at)
+    session_parked = tuple(
+        p
+        for p in parked
+        if p.at >= workshop.started_at and (workshop.ended_at is None or p.at <= workshop.ended_at)
+    )
     return WorkshopSummary(
         started_at=workshop.started_at,
         minutes=round(elapsed(workshop, now) / 60, 1),
-        answered_this_session=max(0, summary.best_practices_answered - workshop.answered_at_start),
-        high_now=summary.counts.high,
-        medium_now=summary.counts.medium,
-        new_high=max(0, summary.counts.high - high_start),
-        new_medium=max(0, summary.counts.medium - medium_start),
+        answered_this_session=max(0, answered_now - workshop.answered_at_start),
+        high_now=high_now,
+        medium_now=medium_now,
+        new_high=max(0, high_now - high_start),
+        new_medium=max(0, medium_now - medium_start),
         parked=session_parked,
         areas=tuple(areas),
     )

@@ -15,6 +15,7 @@ from checks.result import Cause, CheckResult, Resource, ScanResult, Status
 from review.errors import InvalidReviewData
 from review.jsonio import FORMAT, review_from_json, review_to_json
 from review.model import (
+    AgendaItem,
     Answer,
     AnswerChange,
     AnswerSource,
@@ -22,9 +23,12 @@ from review.model import (
     Environment,
     Milestone,
     NotApplicableReason,
+    ParkedItem,
+    Participant,
     QuestionState,
     Responses,
     Review,
+    Workshop,
 )
 from review.store import ReviewStore
 
@@ -111,6 +115,54 @@ def scans(draw: st.DrawFn) -> ScanResult:
     )
 
 
+NUMBERS = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
+COUNTS = st.integers(0, 500)
+participants = st.builds(Participant, TEXT, TEXT)
+
+
+@st.composite
+def workshops(draw: st.DrawFn) -> tuple[Workshop, ...]:
+    starts = sorted(draw(st.lists(times, unique=True, max_size=3)))
+    sessions = []
+    for index, start in enumerate(starts):
+        ended = index < len(starts) - 1 or draw(st.booleans())
+        agenda_ids = draw(st.lists(st.sampled_from(QUESTION_IDS), unique=True, max_size=4))
+        spent_ids = draw(st.lists(st.sampled_from(QUESTION_IDS), unique=True, max_size=3))
+        sessions.append(
+            Workshop(
+                started_at=start,
+                length_minutes=draw(st.integers(0, 600)),
+                agenda=tuple(AgendaItem(q, draw(NUMBERS)) for q in agenda_ids),
+                spent=tuple((q, draw(NUMBERS)) for q in sorted(spent_ids)),
+                current=draw(st.none() | st.sampled_from(QUESTION_IDS)),
+                current_since=draw(st.none() | times),
+                ended_at=draw(times) if ended else None,
+                decided_by=draw(TEXT),
+                answered_at_start=draw(COUNTS),
+                risks_at_start=(draw(COUNTS), draw(COUNTS)),
+                answered_at_end=draw(st.none() | COUNTS),
+                risks_at_end=draw(st.none() | st.tuples(COUNTS, COUNTS)),
+            )
+        )
+    return tuple(sessions)
+
+
+@st.composite
+def parking_lots(draw: st.DrawFn) -> tuple[ParkedItem, ...]:
+    numbers = sorted(draw(st.lists(st.integers(1, 10_000), unique=True, max_size=3)))
+    return tuple(
+        ParkedItem(
+            id=f"P{n}",
+            question_id=draw(st.sampled_from(QUESTION_IDS)),
+            text=draw(TEXT),
+            owner=draw(TEXT),
+            at=draw(times),
+            by=draw(TEXT),
+        )
+        for n in numbers
+    )
+
+
 @st.composite
 def reviews(draw: st.DrawFn) -> Review:
     milestone_names = draw(st.lists(TEXT, unique=True, max_size=2))
@@ -125,7 +177,7 @@ def reviews(draw: st.DrawFn) -> Review:
         account_ids=tuple(draw(st.lists(TEXT, max_size=2))),
         regions=tuple(draw(st.lists(TEXT, max_size=2))),
         bank_revision=draw(TEXT),
-        participants=tuple(draw(st.lists(TEXT, max_size=2))),
+        participants=tuple(draw(st.lists(participants, max_size=2))),
         last_question=draw(st.none() | st.sampled_from(QUESTION_IDS)),
         notes=draw(TEXT),
         responses=draw(responses()),
@@ -145,6 +197,8 @@ def reviews(draw: st.DrawFn) -> Review:
             Milestone(name, draw(times), draw(TEXT), draw(responses())) for name in milestone_names
         ),
         evidence=draw(st.none() | scans()),
+        workshops=draw(workshops()),
+        parking_lot=draw(parking_lots()),
     )
 
 
@@ -226,6 +280,35 @@ BAD_FILES = {
             {"name": "m", "at": "2026-01-01T00:00:00+00:00"},
         ],
     ),
+    "participant not text": _with("review.participants", [{"name": 1}]),
+    "bad parked id": _with(
+        "review.parking_lot",
+        [{"id": "X1", "question": "SEC01", "text": "t", "at": "2026-01-01T00:00:00+00:00"}],
+    ),
+    "duplicate parked ids": _with(
+        "review.parking_lot",
+        [
+            {"id": "P1", "question": "SEC01", "text": "t", "at": "2026-01-01T00:00:00+00:00"},
+            {"id": "P1", "question": "SEC02", "text": "u", "at": "2026-01-01T00:00:00+00:00"},
+        ],
+    ),
+    "negative minutes": _with(
+        "review.workshops",
+        [
+            {
+                "started_at": "2026-01-01T00:00:00+00:00",
+                "length_minutes": 60,
+                "agenda": [{"question": "SEC01", "minutes": -5}],
+            }
+        ],
+    ),
+    "two sessions, one start": _with(
+        "review.workshops",
+        [
+            {"started_at": "2026-01-01T00:00:00+00:00", "length_minutes": 60},
+            {"started_at": "2026-01-01T01:00:00+01:00", "length_minutes": 30},
+        ],
+    ),
     "NaN": b'{"format": "pillar-review", "version": NaN}',
     "deep nesting": b"[" * 100_000 + b"]" * 100_000,
     "deep nesting in review": _with("review.notes", "N").replace(b'"N"', b"[" * 200 + b"]" * 200),
@@ -253,3 +336,14 @@ def test_import_keeps_id_unless_taken(store: ReviewStore, tmp_path: Path) -> Non
     moved = other.import_review(review_from_json(text))
     assert moved.id == review.id
     assert other.load(review.id) == store.load(review.id)
+
+
+def test_version_1_exports_with_plain_participant_names_import() -> None:
+    data = _valid()
+    data["version"] = 1
+    data["review"]["participants"] = ["Ann", "Bob"]
+    for key in ("workshops", "parking_lot"):
+        del data["review"][key]
+    review = review_from_json(json.dumps(data))
+    assert review.participants == (Participant("Ann"), Participant("Bob"))
+    assert review.workshops == () and review.parking_lot == ()

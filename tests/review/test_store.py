@@ -32,6 +32,7 @@ from review.model import (
     AnswerStatus,
     Environment,
     NotApplicableReason,
+    Participant,
 )
 from review.store import MIGRATIONS, SCHEMA_VERSION, ReviewStore
 
@@ -154,7 +155,11 @@ def test_question_state_notes_details_visit(store: ReviewStore) -> None:
         session.set_question_state("SEC03", none_of_these=True, notes="nothing in place")
         session.set_answer("SEC03-BP01", MET, by="ann")  # clears none-of-these
         session.set_notes("workload notes")
-        session.set_details(owner="Bob", regions=["us-east-1"], participants=["Ann", "Bob"])
+        session.set_details(
+            owner="Bob",
+            regions=["us-east-1"],
+            participants=[Participant("Ann"), Participant("Bob")],
+        )
         session.visit("SEC03")
     loaded = store.load(review.id)
     assert loaded.question_state("SEC02").does_not_apply
@@ -164,7 +169,7 @@ def test_question_state_notes_details_visit(store: ReviewStore) -> None:
     assert loaded.notes == "workload notes"
     assert loaded.owner == "Bob"
     assert loaded.regions == ("us-east-1",)
-    assert loaded.participants == ("Ann", "Bob")
+    assert loaded.participants == (Participant("Ann"), Participant("Bob"))
     assert loaded.last_question == "SEC03"
 
 

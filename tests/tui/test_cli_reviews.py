@@ -156,7 +156,7 @@ def test_export_import_round_trip(
     code, out, _ = run(capsys, "export", review_id, "--format", "json")
     assert code == 0
     exported = json.loads(out)
-    assert exported["format"] == "pillar-review" and exported["version"] == 1
+    assert exported["format"] == "pillar-review" and exported["version"] == 2
     target = tmp_path / "x.json"
     assert run(capsys, "export", review_id, "--format", "JSON", "-o", str(target))[0] == 0
     code, out, err = run(capsys, "import", str(target))
@@ -261,3 +261,31 @@ def test_help_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_participants_and_parking_lot_in_new_and_show(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    from questions import security_pillar
+    from review.store import ReviewStore
+
+    review_id = new(
+        capsys, "Shop", "--participant", "Sam Lee: Security lead", "--participant", "Ana"
+    )
+    with ReviewStore(home, security_pillar()).open(review_id) as session:
+        session.park("SEC03", HOSTILE_NAME, owner="Sam Lee", by="Ana")
+    _, out, _ = run(capsys, "show", review_id, "--json")
+    data = json.loads(out)
+    assert data["participants"] == [
+        {"name": "Sam Lee", "role": "Security lead"},
+        {"name": "Ana", "role": ""},
+    ]
+    [parked] = data["parking_lot"]
+    assert (parked["id"], parked["question"], parked["text"]) == ("P1", "SEC03", HOSTILE_NAME)
+    assert (parked["owner"], parked["by"]) == ("Sam Lee", "Ana")
+    _, out, _ = run(capsys, "show", review_id)
+    assert "Participants: Sam Lee (Security lead), Ana" in out
+    assert "Parked P1 SEC03" in out and "[bold red]BOOM[/]" in out
+    assert "\x1b" not in out and "\u202e" not in out
+    code, _, err = run(capsys, "new", "x", "--participant", ":lead")
+    assert code == 1 and "has no name" in err

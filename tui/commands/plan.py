@@ -33,7 +33,7 @@ def _due(value: str | None) -> date | None:
 def _item_lines(item: PlanItem, details: bool) -> list[Any]:
     from rich.text import Text
 
-    from review.plan import ItemStatus
+    from review.plan import ItemStatus, Origin
     from review.text import safe_line
 
     box = "[x]" if item.tracking.status is ItemStatus.DONE else "[ ]"
@@ -57,7 +57,12 @@ def _item_lines(item: PlanItem, details: bool) -> list[Any]:
             (f"  · {' · '.join(meta)}", "dim"),
         ),
         Text(f"        {safe_line(item.why, 200)}", style="italic"),
-        Text(f"        Found: {safe_line(item.evidence.text, 300)}", style="dim"),
+        Text(
+            f"        Parked in a workshop on {safe_line(item.question_id, 10)}"
+            if item.origin is Origin.PARKING_LOT
+            else f"        Found: {safe_line(item.evidence.text, 300)}",
+            style="dim",
+        ),
     ]
     if details:
         if item.note.strip():

@@ -137,6 +137,18 @@ def review_json(pillar: Pillar, review: Review) -> dict[str, Any]:
         "updated_at": review.updated_at.isoformat(),
         "last_question": review.last_question,
         "notes": review.notes,
+        "participants": [{"name": p.name, "role": p.role} for p in review.participants],
+        "parking_lot": [
+            {
+                "id": p.id,
+                "question": p.question_id,
+                "text": p.text,
+                "owner": p.owner,
+                "by": p.by,
+                "at": p.at.isoformat(),
+            }
+            for p in review.parking_lot
+        ],
         "answers": answers,
         "questions": {q.question_id: question_state_to_dict(q) for q in review.responses.questions},
         "question_risk": {qid: r.value for qid, r in risk.questions},
@@ -223,6 +235,13 @@ def render_export(pillar: Pillar, review: Review, fmt: str) -> str:
 @click.option("--description", default="", help="What the workload is.")
 @click.option("--account-id", "account_ids", multiple=True, help="An AWS account id (repeat).")
 @click.option("--region", "regions", multiple=True, help="An AWS region (repeat).")
+@click.option(
+    "--participant",
+    "participants",
+    multiple=True,
+    metavar="NAME[:ROLE]",
+    help='Who takes part, e.g. "Sam Lee:Security lead" (repeat).',
+)
 @click.pass_context
 def new(
     ctx: click.Context,
@@ -232,9 +251,19 @@ def new(
     description: str,
     account_ids: tuple[str, ...],
     regions: tuple[str, ...],
+    participants: tuple[str, ...],
 ) -> None:
     """Start a new review called NAME; prints its id."""
-    from review.model import Environment
+    from review.model import Environment, Participant
+
+    people: list[Participant] = []
+    for given in participants:
+        person, _, role = given.partition(":")
+        if not person.strip():
+            raise click.BadParameter(
+                f"{given!r} has no name; write NAME or NAME:ROLE", param_hint="--participant"
+            )
+        people.append(Participant(person.strip(), role.strip()))
 
     for account in account_ids:
         if not (account.isdigit() and len(account) == 12):
@@ -248,6 +277,7 @@ def new(
         description=description,
         account_ids=account_ids,
         regions=regions,
+        participants=people,
     )
     click.echo(review.id)
 
@@ -346,6 +376,7 @@ def _print_review(pillar: Pillar, review: Review, data: dict[str, Any]) -> None:
         ("Environment", review.environment.value.lower()),
         ("Accounts", ", ".join(review.account_ids)),
         ("Regions", ", ".join(review.regions)),
+        ("Participants", ", ".join(p.label for p in review.participants)),
         ("Updated", _time(review.updated_at)),
     ]
     for label, value in facts:
@@ -361,6 +392,14 @@ def _print_review(pillar: Pillar, review: Review, data: dict[str, Any]) -> None:
     )
     if review.notes:
         console.print(Text.assemble(("Notes: ", "dim"), _note(review.notes)))
+    for parked in review.parking_lot:
+        line = Text.assemble(
+            ("Parked ", "dim"), (parked.id, "bold"), f" {parked.question_id}  ", _note(parked.text)
+        )
+        if parked.owner:
+            line.append("  owner: ", style="dim")
+            line.append(_text(parked.owner, limit=80))
+        console.print(line)
     risks = data["question_risk"]
     for question in pillar.questions:
         risk = risks[question.id]

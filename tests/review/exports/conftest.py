@@ -5,21 +5,25 @@ The bank is built in code so golden files do not change when the real bank's wor
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from checks.result import CheckResult, Resource, ScanResult, Status
 from questions import Area, BestPractice, Effort, EvidenceRole, Pillar, Question, Risk
 from review.model import (
+    AgendaItem,
     Answer,
     AnswerSource,
     AnswerStatus,
     Milestone,
     NotApplicableReason,
+    ParkedItem,
+    Participant,
     QuestionState,
     Responses,
     Review,
+    Workshop,
 )
 from review.plan import ItemStatus, PlanTracking
 
@@ -210,6 +214,47 @@ def build_review(pillar: Pillar) -> Review:
             )
         ),
     )
+    # One ended workshop session on the day most answers were given, one running now.
+    first = Workshop(
+        started_at=T1 - timedelta(hours=2),
+        length_minutes=120,
+        agenda=(AgendaItem("SEC02", 40.0), AgendaItem("SEC03", 30.0), AgendaItem("SEC08", 38.0)),
+        spent=(("SEC02", 3000.0), ("SEC03", 1260.0), ("SEC08", 2730.0)),
+        ended_at=T1 + timedelta(minutes=5),
+        decided_by="Dana Ortiz",
+        answered_at_start=1,
+        risks_at_start=(0, 0),
+        answered_at_end=7,
+        risks_at_end=(1, 1),
+    )
+    second = Workshop(
+        started_at=NOW - timedelta(hours=1),
+        length_minutes=60,
+        agenda=(AgendaItem("SEC08", 20.0), AgendaItem("SEC09", 34.0)),
+        spent=(("SEC08", 1800.0),),
+        current="SEC09",
+        current_since=NOW - timedelta(minutes=30),
+        answered_at_start=7,
+        risks_at_start=(1, 1),
+    )
+    parked = (
+        ParkedItem(
+            "P1",
+            "SEC02",
+            "Find out who still uses the root user's access keys.",
+            "Sam Lee",
+            T1 - timedelta(minutes=70),
+            "Dana Ortiz",
+        ),
+        ParkedItem(
+            "P2",
+            "SEC08",
+            "Ask the data team which buckets hold card data.\nList them in the runbook.",
+            "",
+            T1 - timedelta(minutes=30),
+            "the room",
+        ),
+    )
     return Review(
         id="0123456789abcdef0123456789abcdef",
         name="Payments API",
@@ -220,15 +265,22 @@ def build_review(pillar: Pillar) -> Review:
         account_ids=("111122223333",),
         regions=("eu-west-1",),
         bank_revision="test-1",
-        participants=("Dana Ortiz", "Alex Kim", "Sam Lee"),
+        participants=(
+            Participant("Dana Ortiz", "Workload owner"),
+            Participant("Alex Kim", "Developer"),
+            Participant("Sam Lee"),
+        ),
         notes="Scope: the API and its data stores.",
         responses=Responses(answers, states),
         milestones=(kickoff,),
         evidence=build_scan(),
         plan=(
+            PlanTracking("P2", "Alex Kim", date(2026, 12, 20), ItemStatus.OPEN),
             PlanTracking("SEC02-BP01", "Alex Kim", date(2026, 12, 15), ItemStatus.IN_PROGRESS),
             PlanTracking("SEC08-BP01", "Sam Lee", None, ItemStatus.DONE),
         ),
+        workshops=(first, second),
+        parking_lot=parked,
     )
 
 

@@ -20,7 +20,7 @@ from questions import Pillar
 from review.escape import csv_cell, md_cell, md_inline, md_lines
 from review.export import CSV_COLUMNS, ExportFormat, csv_export, export, markdown_export
 from review.jsonio import review_from_json
-from review.model import Answer, AnswerStatus, Responses, Review
+from review.model import Answer, AnswerStatus, Participant, Responses, Review
 from review.plan import build_plan
 
 GOLDEN = Path(__file__).parent.parent / "golden"
@@ -104,6 +104,8 @@ def test_markdown_has_the_expected_structure(bank: Pillar, fixed_review: Review)
         ("h1", "Security Pillar review: Payments API"),
         ("h2", "Risk summary"),
         ("h2", "Improvement plan"),
+        ("h2", "Parking lot"),
+        ("h2", "Workshop sessions"),
         ("h2", "Changes since the last milestone"),
         ("h2", "Appendix: answers and evidence per question"),
     ]
@@ -111,7 +113,8 @@ def test_markdown_has_the_expected_structure(bank: Pillar, fixed_review: Review)
     assert fences == ["mermaid"]
     for rows in tables:
         assert len(set(rows)) == 1, rows  # every row has the header's column count
-    assert [rows[0] for rows in tables] == [2, 6, 3, 3, 5, 6, 5, 6, 5, 6, 5]
+    assert ("h3", "Session 1: 2026-11-16 12:30 UTC") in headings
+    assert [rows[0] for rows in tables] == [2, 6, 3, 3, 3, 3, 5, 6, 5, 6, 5, 6, 5]
 
 
 def test_markdown_task_list_marks_done_items(bank: Pillar, fixed_review: Review) -> None:
@@ -186,7 +189,10 @@ def _hostile_review(review: Review, note: str, name: str, resource: str) -> Revi
         owner=note,
         description=note,
         notes=note,
-        participants=(name, note),
+        participants=(Participant(name, note), Participant(note)),
+        parking_lot=tuple(
+            replace(p, text=note + p.text, owner=note, by=name) for p in review.parking_lot
+        ),
         responses=Responses(answers, review.responses.questions),
         evidence=replace(scan, results=(*scan.results, hostile_check), _by_bp={}),
         plan=tuple(replace(t, owner=note) for t in review.plan),
@@ -266,3 +272,41 @@ def test_csv_cell_neutralises_formulas() -> None:
         assert csv_cell(value).startswith("'")
     assert csv_cell("plain") == "plain"
     assert csv_cell("a\x1b[31mb") == "a[31mb"
+
+
+# --- parking lot and workshop sessions ---------------------------------------------------
+
+
+def test_markdown_has_parking_lot_and_workshop_sessions(bank: Pillar, fixed_review: Review) -> None:
+    text = markdown_export(bank, fixed_review, now=NOW)
+    assert (
+        "- [ ] **P1** Find out who still uses the root user's access keys. — SEC02 How do you "
+        "manage authentication for people and machines? · owner: Sam Lee · parked by Dana "
+        "Ortiz, 2026-11-16 13:20 UTC" in text
+    )
+    assert "owner: Alex Kim · parked by the room" in text  # the plan's owner wins
+    assert (
+        "Planned 120 min, used 125 min (ended 2026-11-16 14:35 UTC). Answered this session: "
+        "6 best practices. New questions at risk: 1 High, 1 Medium" in text
+    )
+    assert "| Data protection | 38 min | 45.5 min |" in text
+    assert "(still running)" in text
+    plain = replace(fixed_review, parking_lot=(), workshops=())
+    headings = _shape(markdown_export(bank, plain, now=NOW))[0]
+    assert ("h2", "Parking lot") not in headings and ("h2", "Workshop sessions") not in headings
+
+
+def test_hostile_parked_text_is_escaped(bank: Pillar, fixed_review: Review) -> None:
+    hostile = "| x |\n# h\n<script>alert(1)</script>\n[l](javascript:1)\x1b[31m\u202e"
+    first = replace(fixed_review.parked("P1"), text=hostile, owner="=cmd()", by="<b>x</b>")
+    review = replace(fixed_review, parking_lot=(first, fixed_review.parked("P2")))
+    text = markdown_export(bank, review, now=NOW)
+    baseline = _shape(markdown_export(bank, fixed_review, now=NOW))
+    assert _shape(text)[:3] == baseline[:3]  # no heading, table or list added or lost
+    assert "**P1** \\| x \\|\\\n  \\# h\\\n  &lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "parked by &lt;b&gt;x&lt;/b&gt;" in text
+    assert "\x1b" not in text and "\u202e" not in text and "<script>" not in text
+    rows = list(csv.reader(io.StringIO(csv_export(bank, review), newline="")))
+    parked = next(row for row in rows if row[CSV_COLUMNS.index("Best practice")] == "P1")
+    assert parked[CSV_COLUMNS.index("Owner")] == "'=cmd()"
+    assert parked[0] == "[P1] | x |" and "\x1b" not in "".join(parked)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from checks.result import CheckResult, Resource, ScanResult, Status
 from questions import Area, Effort, Pillar, Risk
-from review.model import Answer, AnswerStatus, QuestionState, Responses, Review
+from review.model import Answer, AnswerStatus, ParkedItem, QuestionState, Responses, Review
 from review.plan import (
     WIDESPREAD,
     Bucket,
@@ -38,7 +38,9 @@ def test_fixed_review_plan_items_buckets_and_order(bank: Pillar, fixed_review: R
     plan = build_plan(bank, fixed_review)
     assert [(i.id, i.bucket) for i in plan.items] == [
         ("SEC02-BP01", Bucket.NOW),  # High risk, 12 failing resources
+        ("P1", Bucket.NOW),  # parked on SEC02: its highest open risk (High), low effort
         ("SEC08-BP01", Bucket.NOW),  # quick win: Medium risk, low effort
+        ("P2", Bucket.NOW),  # parked on SEC08: Medium, low effort, after SEC08-BP01
         ("SEC02-BP02", Bucket.NEXT),  # Medium risk
         ("SEC03-BP02", Bucket.NEXT),  # unanswered, but a check fails
         ("SEC08-BP02", Bucket.LATER),  # Low risk, nothing failing
@@ -83,11 +85,58 @@ def test_parking_lot_items_are_placed_by_the_same_function(
     bank: Pillar, fixed_review: Review
 ) -> None:
     extra = parking_lot_item(
-        "P1", "Rotate the shared deploy key", risk=Risk.HIGH, effort=Effort.LOW
+        "X1", "Rotate the shared deploy key", risk=Risk.HIGH, effort=Effort.LOW
     )
     plan = build_plan(bank, fixed_review, extra=[extra])
-    item = plan.item("P1")
+    item = plan.item("X1")
     assert item.origin is Origin.PARKING_LOT and item.bucket is Bucket.NOW
+
+
+def test_parked_items_are_plan_items(bank: Pillar, fixed_review: Review) -> None:
+    plan = build_plan(bank, fixed_review)
+    first, second = plan.item("P1"), plan.item("P2")
+    assert first.origin is second.origin is Origin.PARKING_LOT
+    assert (first.risk, first.effort) == (Risk.HIGH, Effort.LOW)  # SEC02 has a High item
+    assert second.risk is Risk.MEDIUM  # SEC08's items: Medium and Low
+    assert first.question_id == "SEC02" and first.area == "Identity and access management"
+    assert first.title == "Find out who still uses the root user's access keys."
+    assert first.note == ""  # the title is the whole text
+    assert second.title == "Ask the data team which buckets hold card data."
+    assert second.note == fixed_review.parked("P2").text  # more than one line: all of it
+    # the owner given when parking, until the plan's tracking says otherwise
+    assert first.tracking == PlanTracking("P1", "Sam Lee")
+    assert second.tracking == PlanTracking("P2", "Alex Kim", date(2026, 12, 20))
+    done = with_tracking(fixed_review, PlanTracking("P1", "Sam Lee", None, ItemStatus.DONE))
+    assert build_plan(bank, done).item("P1").tracking.status is ItemStatus.DONE
+
+
+def _parked(question_id: str, text: str = "Follow up", number: int = 1) -> ParkedItem:
+    return ParkedItem(f"P{number}", question_id, text, "", datetime(2026, 1, 1, tzinfo=UTC), "x")
+
+
+@pytest.mark.parametrize(
+    ("question_id", "risk"),
+    [
+        ("SEC02", Risk.HIGH),  # SEC02-BP01 (High) is on the plan
+        ("SEC03", Risk.LOW),  # only SEC03-BP02 (Low, failing evidence) is on the plan
+        ("SEC09", Risk.MEDIUM),  # nothing of SEC09 is on the plan
+    ],
+)
+def test_parked_item_takes_the_questions_highest_open_risk_or_medium(
+    bank: Pillar, fixed_review: Review, question_id: str, risk: Risk
+) -> None:
+    review = replace(fixed_review, parking_lot=(_parked(question_id),))
+    assert build_plan(bank, review).item("P1").risk is risk
+
+
+def test_long_parked_text_is_cut_in_the_title_and_kept_in_the_note(
+    bank: Pillar, fixed_review: Review
+) -> None:
+    text = "word " * 100
+    review = replace(fixed_review, parking_lot=(_parked("SEC02", text),))
+    item = build_plan(bank, review).item("P1")
+    assert len(item.title) <= 100 and item.title.endswith("…")
+    assert item.note == text
 
 
 def test_bucket_slugs() -> None:
@@ -258,3 +307,15 @@ def test_ties_break_by_question_then_best_practice_order(
     for a, b in itertools.pairwise(ordered):
         if (a.bucket, a.score) == (b.bucket, b.score):
             assert (a.question_order, a.order) < (b.question_order, b.order)
+
+
+def test_tracking_a_parked_item_keeps_or_clears_its_owner(fixed_review: Review) -> None:
+    assert tracking_of(fixed_review, "P1") == PlanTracking("P1", "Sam Lee")
+    done = with_tracking(
+        fixed_review, replace(tracking_of(fixed_review, "P1"), status=ItemStatus.DONE)
+    )
+    assert tracking_of(done, "P1") == PlanTracking("P1", "Sam Lee", None, ItemStatus.DONE)
+    cleared = with_tracking(fixed_review, PlanTracking("P1", ""))
+    assert tracking_of(cleared, "P1").owner == ""  # an explicit "no owner" is kept
+    back = with_tracking(cleared, PlanTracking("P1", "Sam Lee"))
+    assert back.plan == fixed_review.plan  # the default again: no entry
