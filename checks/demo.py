@@ -426,6 +426,7 @@ def seed() -> None:
     seed_network_and_compute()
     seed_detection()
     __import__("checks.demo_access", fromlist=["seed"]).seed()
+    __import__("checks.demo_compute", fromlist=["seed"]).seed()
 
 
 def run_demo_scan(
