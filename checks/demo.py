@@ -428,6 +428,7 @@ def seed() -> None:
     __import__("checks.demo_detection", fromlist=["seed"]).seed()
     __import__("checks.demo_access", fromlist=["seed"]).seed()
     __import__("checks.demo_compute", fromlist=["seed"]).seed()
+    __import__("checks.demo_network", fromlist=["seed"]).seed()
 
 
 def run_demo_scan(

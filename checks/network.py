@@ -29,12 +29,13 @@ from checks.registry import (
     Context,
     Outcome,
     Scope,
+    Verdict,
     check,
     failed,
     not_applicable,
     passed,
 )
-from checks.result import Resource
+from checks.result import Cause, Resource, Status
 
 # Ports that must never be open to the whole internet (administration, databases, file
 # sharing, caches and search engines).
@@ -946,10 +947,12 @@ VALID_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-_]{1,254}$", re.IGNORECASE)
 )
 def bucket_tls_only(ctx: Context) -> Outcome:
     found: list[Resource] = []
+    odd: list[str] = []
     for bucket in _list(ctx.call("s3", "list_buckets"), "Buckets"):
         name = str(bucket.get("Name", ""))
         if not VALID_BUCKET.match(name):
-            continue  # no real bucket has such a name; S3 would refuse to answer for it
+            odd.append(name)  # no real bucket has such a name (emulators only)
+            continue
         ident = f"arn:{ctx.partition}:s3:::{name}"
         response = ctx.call_if_exists(
             "s3",
@@ -969,7 +972,15 @@ def bucket_tls_only(ctx: Context) -> Outcome:
             found.append(passed(ident, "bucket policy denies aws:SecureTransport false"))
         else:
             found.append(failed(ident, "bucket policy does not deny requests without TLS"))
-    return found
+    if not odd:
+        return found
+    skipped = f"{len(odd)} bucket(s) not examined, their names are invalid: {_few(odd)}"
+    failing = [r for r in found if r.status is Status.FAIL]
+    if failing:
+        return Verdict(
+            Status.FAIL, f"{len(failing)} of {len(found)} failing; {skipped}", tuple(found)
+        )
+    return Verdict(Status.UNKNOWN, skipped, tuple(found), Cause.UNSUPPORTED)
 
 
 def _behaviors(config: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -1000,7 +1011,11 @@ def viewer_https(ctx: Context) -> Outcome:
         ]
         certificate = dist.get("ViewerCertificate") or {}
         minimum = str(certificate.get("MinimumProtocolVersion", ""))
-        custom = not certificate.get("CloudFrontDefaultCertificate")
+        custom = bool(
+            certificate.get("ACMCertificateArn")
+            or certificate.get("IAMCertificateId")
+            or certificate.get("CloudFrontDefaultCertificate") is False
+        )
         if custom and minimum in CLOUDFRONT_OLD_TLS:
             problems.append(f"minimum viewer protocol {minimum}")
         if problems:
