@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
 
-from review.model import Review
+from review.model import Review, utc_now
 from review.store import ReviewSession, ReviewStore
 from tui.commands_palette import PillarCommands
 from tui.saver import Saver
@@ -35,8 +36,10 @@ class PillarApp(App[None]):
         open_review: str | None = None,
         start_question: str | None = None,
         scan_first: bool = False,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
+        self.clock: Callable[[], datetime] = clock or utc_now
         self.store = store
         self.person = person
         self.scan_source = scan_source
@@ -148,6 +151,11 @@ class PillarApp(App[None]):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
+        from tui.screens.review import ReviewScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ReviewScreen):
+                screen.before_close()
         if self.saver is not None:
             self.saver.close()
             self.saver = None

@@ -4,6 +4,7 @@ store says it is durable."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -20,6 +21,18 @@ from review.model import AnswerStatus, Review, notes_warning
 from review.risk import effective_status, review_risk
 from review.store import AppliedProposals, ReviewSession
 from review.text import safe_line
+from review.workshop import (
+    elapsed,
+    end_workshop,
+    format_clock,
+    overrun,
+    pause,
+    resume,
+    spent_on,
+    start_workshop,
+    summarize_workshop,
+    switch_question,
+)
 from tui.screens.dialogs import NotApplicable, NotApplicableDialog, TextDialog
 from tui.widgets.review_view import (
     BestPracticeTable,
@@ -121,6 +134,36 @@ class ReviewScreen(Screen[None]):
             show=False,
             tooltip="Show or hide the list of questions",
         ),
+        Binding(
+            "w",
+            "workshop",
+            "workshop",
+            id="review.workshop",
+            tooltip="Start a timed workshop on this review, or end the running one",
+        ),
+        Binding(
+            "k",
+            "park",
+            "park…",
+            id="review.park",
+            tooltip="Park a follow-up for this question (it joins the plan)",
+        ),
+        Binding(
+            "d",
+            "decided_by",
+            "who decides…",
+            id="review.decided_by",
+            show=False,
+            tooltip="Pick the participant the next answers are attributed to",
+        ),
+        Binding(
+            "v",
+            "presenter",
+            "presenter",
+            id="review.presenter",
+            show=False,
+            tooltip="Presenter view: the question in large, readable form for screen sharing",
+        ),
         Binding("escape", "leave", "home", id="review.home"),
     ]
 
@@ -135,6 +178,7 @@ class ReviewScreen(Screen[None]):
         self.save_state = "read-only" if session.read_only else "saved ✓"
         self._notes_timer: Any = None
         self._in_flight = 0
+        self._warned: set[str] = set()
         self.compact: bool | None = None  # None: decided by the terminal size
         self._notes_dirty = False
 
@@ -155,6 +199,7 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ReviewHeader(id="review-header")
+        yield Static(id="workshop-bar")
         if self.session.read_only:
             yield Static(
                 Text(
@@ -198,10 +243,18 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         notes = self.query_one("#notes", TextArea)
         notes.read_only = self.session.read_only
+        workshop = self.review.active_workshop
+        if workshop is not None and not self.session.read_only:
+            # Resume mid-workshop: same question, clocks running again from where they were.
+            if workshop.current is not None:
+                self.question = self._question_or(workshop.current, self.question.id)
+            resumed = resume(workshop, self.pillar_app.clock())
+            self._submit(lambda s: s.save_workshop(resumed))
         self.refresh_all()
         self.query_one("#best-practices", BestPracticeTable).focus()
         if not self.session.read_only:
             self._submit(lambda s: s.visit(self.question.id))
+        self.set_interval(1.0, self._show_workshop_bar)
 
     # --- showing ------------------------------------------------------------------------
 
@@ -288,7 +341,8 @@ class ReviewScreen(Screen[None]):
         return True
 
     def _person(self) -> str:
-        return self.pillar_app.person
+        workshop = self.review.active_workshop
+        return workshop.decided_by if workshop is not None else self.pillar_app.person
 
     def _proposal(self, bp_id: str) -> Proposal | None:
         evidence = self.review.evidence
@@ -415,7 +469,12 @@ class ReviewScreen(Screen[None]):
         self.refresh_all()
         self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         if not self.session.read_only:
-            self._submit(lambda s: s.visit(self.question.id))
+            question_id = self.question.id
+            self._submit(lambda s: s.visit(question_id))
+            workshop = self.review.active_workshop
+            if workshop is not None:
+                moved = switch_question(workshop, question_id, self.pillar_app.clock())
+                self._submit(lambda s: s.save_workshop(moved))
 
     def _step(self, offset: int) -> None:
         ids = [q.id for q in self.pillar.questions]
@@ -504,5 +563,149 @@ class ReviewScreen(Screen[None]):
         self.pillar_app.show_plan(self.review)
 
     def action_leave(self) -> None:
-        self._flush_notes()
+        self.before_close()
         self.pillar_app.close_review()
+
+    def before_close(self) -> None:
+        """Save what is pending and stop the workshop clocks (they resume on reopening)."""
+        self._flush_notes()
+        workshop = self.review.active_workshop
+        if workshop is not None and not self.session.read_only:
+            paused = pause(workshop, self.pillar_app.clock())
+            self._submit(lambda s: s.save_workshop(paused))
+
+    # --- workshop -----------------------------------------------------------------------
+
+    def _show_workshop_bar(self) -> None:
+        bar = self.query_one("#workshop-bar", Static)
+        workshop = self.review.active_workshop
+        bar.display = workshop is not None
+        if workshop is None:
+            return
+        now = self.pillar_app.clock()
+        question_id = self.question.id
+        planned = workshop.planned_minutes(question_id)
+        spent = spent_on(workshop, question_id, now)
+        parked = len(self.review.parking_lot)
+        text = Text.assemble(
+            ("⏱ ", "bold"),
+            f"{question_id} {format_clock(spent)}",
+            f" / {format_clock(planned * 60)}" if planned else " (not on the agenda)",
+            f" · session {format_clock(elapsed(workshop, now))}"
+            f" / {format_clock(workshop.length_minutes * 60)}",
+            " · decides: ",
+            (safe_line(workshop.decided_by, 24), "bold"),
+            f" · parked {parked}",
+        )
+        over = overrun(workshop, question_id, now)
+        if over > 0:
+            text.append(
+                f"  ⚠ over by {format_clock(over)}: k parks the rest, n moves on",
+                style="bold yellow",
+            )
+            if question_id not in self._warned:
+                self._warned.add(question_id)
+                self.notify(
+                    f"{question_id} has used its planned time. Park what is left (k) and "
+                    "move on (n)?",
+                    title="Time check",
+                    timeout=8,
+                )
+        bar.update(text)
+
+    def action_workshop(self) -> None:
+        from tui.screens.dialogs import ConfirmDialog
+        from tui.screens.workshop import WorkshopSetup, WorkshopSetupScreen
+
+        workshop = self.review.active_workshop
+        if workshop is None:
+
+            def start(setup: WorkshopSetup | None) -> None:
+                if setup is None or not setup.agenda:
+                    return
+                started = start_workshop(
+                    self.pillar,
+                    self.review,
+                    now=self.pillar_app.clock(),
+                    length_minutes=setup.length_minutes,
+                    agenda=setup.agenda,
+                )
+                if setup.participants:
+                    self._submit(lambda s: s.set_participants(setup.participants))
+                self._submit(lambda s: s.save_workshop(started), lambda _: self._started())
+
+            self.app.push_screen(WorkshopSetupScreen(self.pillar, self.review), start)
+            return
+
+        def end(yes: bool | None) -> None:
+            if yes:
+                self._end_workshop()
+
+        self.app.push_screen(
+            ConfirmDialog("End the workshop session and show its summary?", "End session"), end
+        )
+
+    def _started(self) -> None:
+        workshop = self.review.active_workshop
+        if workshop is not None and workshop.current is not None:
+            self.go_to(workshop.current)
+        self._show_workshop_bar()
+        self.notify("Workshop started: the clock runs for the current question.")
+
+    def _end_workshop(self) -> None:
+        from tui.screens.workshop import WorkshopSummaryScreen
+
+        workshop = self.review.active_workshop
+        if workshop is None:
+            return
+        now = self.pillar_app.clock()
+        ended = end_workshop(workshop, now)
+
+        def show(review: Review) -> None:
+            summary = summarize_workshop(self.pillar, review, ended, review.parking_lot, now)
+            self._show_workshop_bar()
+            self.app.push_screen(WorkshopSummaryScreen(summary, self.pillar))
+
+        self._submit(lambda s: s.save_workshop(ended), show)
+
+    def action_park(self) -> None:
+        from tui.screens.workshop import ParkDialog, Parked
+
+        question_id = self.question.id
+        person = self._person()
+
+        def park(item: Parked | None) -> None:
+            if item is None:
+                return
+
+            def parked(result: Any) -> None:
+                self.review = self.session.review
+                self._show_workshop_bar()
+                self.notify(f"Parked as {result.id}; it is in the plan.")
+
+            self._submit(
+                lambda s: s.park(question_id, item.text, owner=item.owner, by=person), parked
+            )
+
+        self.app.push_screen(ParkDialog(question_id), park)
+
+    def action_decided_by(self) -> None:
+        from tui.screens.workshop import DecidedByDialog
+
+        workshop = self.review.active_workshop
+        if workshop is None:
+            self.notify("Answers are by you; start a workshop (w) to attribute them.")
+            return
+
+        def pick(name: str | None) -> None:
+            current = self.review.active_workshop
+            if name and current is not None:
+                chosen = replace(current, decided_by=name)
+                self._submit(lambda s: s.save_workshop(chosen))
+
+        self.app.push_screen(DecidedByDialog(self.review.participants, workshop.decided_by), pick)
+
+    def action_presenter(self) -> None:
+        from tui.screens.workshop import PresenterScreen
+
+        self.app.push_screen(PresenterScreen(self.pillar, self.review, self.question.id))
