@@ -467,7 +467,11 @@ def finding_aggregator(ctx: Context) -> Outcome:
     bps=("SEC01-BP03",),
     service="securityhub",
     scope=Scope.REGIONAL,
-    actions=("securityhub:GetEnabledStandards", "config:DescribeConformancePacks"),
+    actions=(
+        "securityhub:DescribeHub",
+        "securityhub:GetEnabledStandards",
+        "config:DescribeConformancePacks",
+    ),
     services=("securityhub", "config"),
 )
 def control_standards(ctx: Context) -> Outcome:
@@ -476,8 +480,13 @@ def control_standards(ctx: Context) -> Outcome:
     missing: list[str] = []
     standards = _try(
         errors,
-        lambda: ctx.call_if_exists(
-            "securityhub", "get_enabled_standards", absent={"InvalidAccessException"}
+        lambda: (
+            {}
+            if hub(ctx) is None  # Security Hub is not enabled here: no standards
+            else ctx.call_if_exists(
+                "securityhub", "get_enabled_standards", absent={"InvalidAccessException"}
+            )
+            or {}
         ),
     )
     active = [
@@ -572,6 +581,7 @@ def _remediation_configurations(ctx: Context) -> list[dict[str, Any]]:
     actions=(
         "config:DescribeConfigRules",
         "config:DescribeRemediationConfigurations",
+        "securityhub:DescribeHub",
         "securityhub:ListAutomationRules",
         "events:ListRules",
         "events:ListTargetsByRule",
@@ -595,10 +605,12 @@ def remediation(ctx: Context) -> Outcome:
         missing.append("Config remediation")
 
     def automation_rules() -> list[Any]:
+        if hub(ctx) is None:  # Security Hub is not enabled here: no automation rules
+            return []
         try:
             return _pages(ctx, "securityhub", "list_automation_rules", "AutomationRulesMetadata")
         except CallFailed as error:
-            if error.code == "InvalidAccessException":  # Security Hub is not enabled
+            if error.code == "InvalidAccessException":
                 return []
             raise
 

@@ -339,6 +339,7 @@ def _standards(*statuses: str) -> dict[str, object]:
 
 def test_control_standards(account):
     hub, config = account.stub("securityhub", EU), account.stub("config", EU)
+    hub.add_response("describe_hub", {"HubArn": f"{HUB}:hub/default"})
     hub.add_response("get_enabled_standards", {**_standards("READY"), "NextToken": "p2"})
     hub.add_response("get_enabled_standards", _standards("FAILED"), {"NextToken": "p2"})
     config.add_response("describe_conformance_packs", {"ConformancePackDetails": []})
@@ -348,7 +349,7 @@ def test_control_standards(account):
         f"arn:aws:securityhub:{EU}:{ACCOUNT_ID}:subscription/s0"
     ]
     assert "Config conformance packs" in result.reason  # what was not found is said
-    hub.add_client_error("get_enabled_standards", "InvalidAccessException", "not subscribed")
+    hub.add_client_error("describe_hub", "InvalidAccessException", "not subscribed")
     pack = {
         "ConformancePackName": "cis",
         "ConformancePackArn": f"arn:aws:config:{EU}:{ACCOUNT_ID}:conformance-pack/cis",
@@ -356,6 +357,7 @@ def test_control_standards(account):
     }
     config.add_response("describe_conformance_packs", {"ConformancePackDetails": [pack]})
     assert account.run("securityhub.control_standards")[EU].status is Status.PASS
+    hub.add_response("describe_hub", {"HubArn": f"{HUB}:hub/default"})
     hub.add_client_error("get_enabled_standards", "InvalidAccessException", "not subscribed")
     config.add_response("describe_conformance_packs", {"ConformancePackDetails": []})
     result = account.run("securityhub.control_standards")[EU]
@@ -366,8 +368,6 @@ def test_control_standards(account):
 def test_control_standards_unknown(account):
     result = account.run("securityhub.control_standards")[EU]  # moto lacks both operations
     assert (result.status, result.cause) == (Status.UNKNOWN, Cause.UNSUPPORTED)
-    hub = account.stub("securityhub", EU)
-    hub.add_response("get_enabled_standards", {"StandardsSubscriptions": []})
     account.deny("config:DescribeConformancePacks")
     denied(account.run("securityhub.control_standards")[EU], "config:DescribeConformancePacks")
 
@@ -423,14 +423,7 @@ def test_finding_correlation_unknown(account):
     denied(account.run("events.finding_correlation")[US], "events:ListRules")
 
 
-def _no_automation_rules(account: Harness, region: str = EU) -> object:
-    stub = account.stub("securityhub", region)
-    stub.add_client_error("list_automation_rules", "InvalidAccessException", "not subscribed")
-    return stub
-
-
 def test_remediation_fails_when_nothing_remediates(account):
-    _no_automation_rules(account)
     _finding_rule(account, EU, f"arn:aws:sns:{EU}:{ACCOUNT_ID}:alerts")  # notifies only
     result = account.run("config.remediation")[EU]
     assert result.status is Status.FAIL
@@ -438,7 +431,6 @@ def test_remediation_fails_when_nothing_remediates(account):
 
 
 def test_remediation_through_eventbridge(account):
-    _no_automation_rules(account)
     rule = _finding_rule(account, EU, LAMBDA)
     result = account.run("config.remediation")[EU]
     assert result.status is Status.PASS
@@ -472,6 +464,7 @@ def test_remediation_through_config_and_automation_rules(account):
         "RuleName": "tag-owner",
         "RuleStatus": "ENABLED",
     }
+    hub.add_response("describe_hub", {"HubArn": f"{HUB}:hub/default"})
     hub.add_response("list_automation_rules", {"AutomationRulesMetadata": [], "NextToken": "n"})
     hub.add_response(
         "list_automation_rules", {"AutomationRulesMetadata": [automation]}, {"NextToken": "n"}
@@ -485,9 +478,9 @@ def test_remediation_through_config_and_automation_rules(account):
 
 
 def test_remediation_unknown(account):
+    account.client("securityhub", EU).enable_security_hub()
     result = account.run("config.remediation")[EU]  # moto lacks ListAutomationRules
     assert (result.status, result.cause) == (Status.UNKNOWN, Cause.UNSUPPORTED)
-    _no_automation_rules(account, US)
     account.deny("events:ListRules")
     denied(account.run("config.remediation")[US], "events:ListRules")
 
