@@ -202,13 +202,12 @@ def summarize(results: Iterable[CheckResult]) -> str:
         examined = sum(len(r.resources) for r in failing)
         bad = sum(len(r.failing) for r in failing)
         if examined:
-            return f"{bad} of {examined} resources fail"
+            return f"{bad} of {examined} fail"
         return f"{len(failing)} of {len(results)} checks fail"
     if unknown:
         first = unknown[0]
-        what = first.missing_action or (CAUSE_LABEL[first.cause] if first.cause else "unknown")
-        more = f" (+{len(unknown) - 1})" if len(unknown) > 1 else ""
-        return f"unknown: {what}{more}"
+        what = CAUSE_LABEL[first.cause] if first.cause else "unknown"
+        return f"? {what}"
     if all(r.status is Status.NOT_APPLICABLE for r in results):
         return "nothing to examine"
     return f"{len(results)} of {len(results)} checks pass"

@@ -9,6 +9,7 @@ re-exported here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -62,7 +63,9 @@ def propose_agenda(
 
     Weight = number of best practices still open (unanswered or not met) + 1, plus 2 for
     each not-met High-risk or failing-evidence best practice: more to decide, more time.
-    10% of the session is kept for wrap-up; every question gets at least MIN_MINUTES.
+    10% of the session is kept for wrap-up; every question gets at least MIN_MINUTES, or
+    an equal share when the session is too short for that. The plan never exceeds the
+    session.
     """
     known = {q.id for q in pillar.questions}
     ids = [q for q in question_ids if q in known]
@@ -84,13 +87,13 @@ def propose_agenda(
             if status is AnswerStatus.NOT_MET or failing:
                 weight += 2 if bp.risk.value == "High" else 1
         weights.append(weight)
-    budget = max(length_minutes * (1 - WRAP_UP_SHARE), MIN_MINUTES * len(ids))
+    budget = length_minutes * (1 - WRAP_UP_SHARE)
+    floor = min(MIN_MINUTES, budget / len(ids))
     total = sum(weights)
-    raw = [max(MIN_MINUTES, budget * w / total) for w in weights]
-    scale = budget / sum(raw)
+    spare = budget - floor * len(ids)  # shared by weight on top of every question's floor
     return tuple(
-        AgendaItem(question_id, round(max(MIN_MINUTES, minutes * scale), 1))
-        for question_id, minutes in zip(ids, raw, strict=True)
+        AgendaItem(question_id, math.floor((floor + spare * weight / total) * 10) / 10)
+        for question_id, weight in zip(ids, weights, strict=True)
     )
 
 

@@ -71,7 +71,8 @@ class PillarApp(App[None]):
             screen = ReviewScreen(session, start_question)
             self.push_screen(screen)
             if scan_first and session.review.evidence is None and not session.read_only:
-                self.start_scan(session, after=screen._scanned)
+                # The demo goes straight on to its first question once scanned.
+                self.start_scan(session, after=screen._scanned, auto=self.scan_source.demo)
 
         try:
             session = self.store.open(ref)
@@ -116,7 +117,11 @@ class PillarApp(App[None]):
     # --- scans, summary, plan -------------------------------------------------------
 
     def start_scan(
-        self, session: ReviewSession, after: Callable[[Review | None], None] | None = None
+        self,
+        session: ReviewSession,
+        after: Callable[[Review | None], None] | None = None,
+        *,
+        auto: bool = False,
     ) -> None:
         """Run the checks (scan screen); store the evidence with the open review."""
         from checks.result import ScanResult
@@ -137,7 +142,7 @@ class PillarApp(App[None]):
 
             self.submit(lambda s: s.attach_evidence(scan), stored, failed)
 
-        self.push_screen(ScanScreen(self.scan_source, session.review), finished)
+        self.push_screen(ScanScreen(self.scan_source, session.review, auto_continue=auto), finished)
 
     def show_plan(self, review: Review) -> None:
         from tui.screens.plan import PlanScreen

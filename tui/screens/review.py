@@ -296,8 +296,14 @@ class ReviewScreen(Screen[None]):
         self.query_one(ReviewHeader).show(self.review, summary, state)
 
     @on(DataTable.RowHighlighted, "#best-practices")
-    def _row_highlighted(self) -> None:
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_evidence()
+        table = self.query_one(BestPracticeTable)
+        if table.has_focus and event.cursor_row > 0:
+            # Moving through best practices: bring the table and its evidence into view.
+            self.query_one("#question-pane", VerticalScroll).scroll_to_widget(
+                table, top=True, animate=False
+            )
 
     @on(OptionList.OptionSelected, "#sidebar")
     def _question_picked(self, event: OptionList.OptionSelected) -> None:

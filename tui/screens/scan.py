@@ -48,8 +48,9 @@ class ScanScreen(Screen[ScanResult | None]):
         Binding("f", "fix_profile", "fix profile", id="scan.fix", show=False),
     ]
 
-    def __init__(self, source: ScanSource, review: Review) -> None:
+    def __init__(self, source: ScanSource, review: Review, *, auto_continue: bool = False) -> None:
         super().__init__()
+        self.auto_continue = auto_continue
         self.source = source
         self.review = review
         self.cancel_event = threading.Event()
@@ -64,7 +65,7 @@ class ScanScreen(Screen[ScanResult | None]):
         regions = ", ".join(self.review.regions) or "all enabled regions"
         yield Static(Text(f"Scanning {self.source.label} · {regions}"), classes="screen-title")
         with Vertical(id="scan-box"):
-            yield Static(Text("Connecting…"), id="scan-status")
+            yield Static(Text(self._preparing()), id="scan-status")
             yield ProgressBar(id="scan-progress", show_eta=False)
             yield Static(Text(""), id="scan-summary")
             yield Static(
@@ -72,6 +73,11 @@ class ScanScreen(Screen[ScanResult | None]):
                 id="scan-hint",
             )
         yield Footer()
+
+    def _preparing(self) -> str:
+        if self.source.demo:
+            return "Building the simulated account (moto, in this process)…"
+        return "Connecting to AWS and preparing clients…"
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(0.1, self._tick)
@@ -115,6 +121,8 @@ class ScanScreen(Screen[ScanResult | None]):
         self.query_one("#scan-hint", Static).update(
             Text("enter: store this evidence with the review and continue", style="bold")
         )
+        if self.auto_continue and not result.cancelled:
+            self.dismiss(result)
 
     def _failed(self, error: Exception) -> None:
         self.failed = True
@@ -153,7 +161,7 @@ class ScanScreen(Screen[ScanResult | None]):
             self.source.profile = profile
             self.failed = False
             self.cancel_event.clear()
-            self.query_one("#scan-status", Static).update(Text("Connecting…"))
+            self.query_one("#scan-status", Static).update(Text(self._preparing()))
             self.query_one("#scan-hint", Static).update(Text(""))
             self._run()
 

@@ -28,7 +28,7 @@ from textual.widgets.selection_list import Selection
 from checks.result import summarize
 from questions import Pillar
 from review.model import AnswerStatus, Review
-from review.risk import effective_status, review_risk
+from review.risk import effective_status
 from review.text import safe_line
 from review.workshop import (
     THE_ROOM,
@@ -75,8 +75,17 @@ class WorkshopSetupScreen(ModalScreen[WorkshopSetup | None]):
         self.people: tuple[Participant, ...] = ()
 
     def compose(self) -> ComposeResult:
-        summary = review_risk(self.pillar, self.review.responses)
-        open_ids = {qid for qid, risk in summary.questions if risk.value == "UNANSWERED"}
+        answers = self.review.responses.by_best_practice
+        open_ids = {
+            q.id
+            for q in self.pillar.questions
+            if not self.review.question_state(q.id).does_not_apply
+            and any(
+                effective_status(bp.id, self.review.question_state(q.id), answers)
+                is AnswerStatus.UNANSWERED
+                for bp in q.best_practices
+            )
+        }
         with Vertical(classes="dialog", id="workshop-setup"):
             yield Static(Text("Start a workshop"), classes="dialog-title")
             with Vertical(id="workshop-step1"):
@@ -104,7 +113,12 @@ class WorkshopSetupScreen(ModalScreen[WorkshopSetup | None]):
             with Vertical(id="workshop-step2"):
                 yield Static(id="agenda-total")
                 yield DataTable(id="agenda", cursor_type="row")
-                yield Static(Text("+ / − adjust the selected question by a minute", style="dim"))
+                yield Static(
+                    Text(
+                        "+ / − adjust the selected question by a minute · enter starts",
+                        style="dim",
+                    )
+                )
                 with Horizontal(classes="dialog-buttons"):
                     yield Button("Start workshop", variant="primary", id="start")
                     yield Button("Back", id="back")
@@ -127,6 +141,13 @@ class WorkshopSetupScreen(ModalScreen[WorkshopSetup | None]):
                 self.query_one("#workshop-step1").display = True
             case _:
                 self.dismiss(None)
+
+    def on_input_submitted(self) -> None:
+        self._propose()
+
+    def on_data_table_row_selected(self) -> None:
+        # Enter on the agenda starts the workshop.
+        self.dismiss(WorkshopSetup(self.length, tuple(self.agenda), self.people))
 
     def _propose(self) -> None:
         error = self.query_one("#setup-error", Label)

@@ -26,7 +26,7 @@ from tui.widgets.badges import (
     untrusted,
 )
 
-EVIDENCE_WIDTH = 24
+EVIDENCE_WIDTH = 26
 
 
 def age(when: datetime | None, now: datetime | None = None) -> str:
@@ -244,7 +244,9 @@ def answer_line(answer: Answer) -> Text:
 def evidence_table(results: tuple[CheckResult, ...], failing_shown: int = 5) -> Table:
     table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
     table.add_column("STATUS", width=7, no_wrap=True)
-    table.add_column("CHECK", ratio=2, overflow="fold")
+    table.add_column(
+        "CHECK", no_wrap=True, min_width=min(28, max(len(r.check_id) for r in results))
+    )
     table.add_column("REGION", width=12, no_wrap=True)
     table.add_column("FOUND", ratio=4, overflow="fold")
     for result in results:
