@@ -425,6 +425,7 @@ def seed() -> None:
     seed_storage()
     seed_network_and_compute()
     seed_detection()
+    __import__("checks.demo_data", fromlist=["seed"]).seed()
     __import__("checks.demo_detection", fromlist=["seed"]).seed()
     __import__("checks.demo_access", fromlist=["seed"]).seed()
     __import__("checks.demo_compute", fromlist=["seed"]).seed()
