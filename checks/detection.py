@@ -156,6 +156,8 @@ def _found_or_fail(
     """Any mechanism found: PASS (naming what is missing); none and an error: UNKNOWN."""
     if found:
         reason = f"{len(found)} found" + (f"; not found: {', '.join(missing)}" if missing else "")
+        if errors:
+            reason += f"; could not read: {', '.join(str(e.action or e.message) for e in errors)}"
         return Verdict(Status.PASS, reason, tuple(found))
     error = _first_error(errors)
     if error is not None:
