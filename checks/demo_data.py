@@ -91,7 +91,11 @@ def _snapshots() -> None:
 
 def _open_key_policy() -> None:
     kms = _client("kms", US)
-    key = kms.list_keys()["Keys"][0]["KeyId"]  # the region's one customer managed key
+    key = next(  # the "app data" key that demo.seed_storage made
+        k["KeyId"]
+        for k in kms.list_keys()["Keys"]
+        if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"].get("Description") == "app data"
+    )
     policy = {
         "Version": "2012-10-17",
         "Statement": [
