@@ -234,6 +234,63 @@ def ssm_managed_instances(ctx: Context) -> Outcome:
     return found
 
 
+ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
+WORLD = {"0.0.0.0/0", "::/0"}
+
+
+def _admin_ports_open(group: dict[str, Any]) -> list[str]:
+    """'SSH (22) from 0.0.0.0/0'-style exposures of a security group's inbound rules."""
+    found: list[str] = []
+    for rule in group.get("IpPermissions", []) or []:
+        sources = [str(r.get("CidrIp")) for r in rule.get("IpRanges", []) or []]
+        sources += [str(r.get("CidrIpv6")) for r in rule.get("Ipv6Ranges", []) or []]
+        world = [source for source in sources if source in WORLD]
+        protocol = str(rule.get("IpProtocol", "-1")).lower()
+        if not world or protocol not in {"-1", "all", "tcp", "6"}:
+            continue
+        low, high = rule.get("FromPort"), rule.get("ToPort")
+        every = protocol in {"-1", "all"} or low is None or high is None or int(low) < 0
+        for port, label in ADMIN_PORTS.items():
+            if every or int(low) <= port <= int(high):
+                found.append(f"{label} ({port}) from {'/'.join(dict.fromkeys(world))}")
+    return found
+
+
+@check(
+    "ec2.instance_admin_ports",
+    "No EC2 instance accepts SSH (22) or RDP (3389) from the whole internet",
+    bps=("SEC06-BP03",),
+    service="ec2",
+    scope=Scope.REGIONAL,
+    actions=(DESCRIBE_INSTANCES, "ec2:DescribeSecurityGroups"),
+)
+def instance_admin_ports(ctx: Context) -> Outcome:
+    live = instances(ctx)
+    if not live:
+        return []
+    groups = {
+        str(g.get("GroupId")): g
+        for g in ctx.call("ec2", "describe_security_groups").get("SecurityGroups", [])
+    }
+    found: list[Resource] = []
+    for instance in live:
+        arn, label = instance_arn(ctx, instance), instance_label(instance)
+        attached = [str(g.get("GroupId")) for g in instance.get("SecurityGroups", []) or []]
+        for interface in instance.get("NetworkInterfaces", []) or []:
+            attached += [str(g.get("GroupId")) for g in interface.get("Groups", []) or []]
+        exposures = [
+            f"{exposure} via {group_id} ({groups[group_id].get('GroupName')})"
+            for group_id in dict.fromkeys(attached)
+            if group_id in groups
+            for exposure in _admin_ports_open(groups[group_id])
+        ]
+        if exposures:
+            found.append(failed(arn, "; ".join(exposures) + label))
+        else:
+            found.append(passed(arn, f"no security group opens SSH or RDP to the internet{label}"))
+    return found
+
+
 # --- SEC06-BP02 hardened images ------------------------------------------------------
 
 

@@ -576,3 +576,66 @@ def test_guardduty_compute_protection(account):
 def test_guardduty_compute_protection_denied(account):
     launch(account)
     denied(account, "guardduty.compute_protection", "guardduty:ListDetectors")
+
+
+# --- ec2.instance_admin_ports ----------------------------------------------------------
+
+
+def _group(account: Harness, name: str, *permissions: dict[str, object]) -> str:
+    ec2 = account.client("ec2", EU)
+    group = str(ec2.create_security_group(GroupName=name, Description=name)["GroupId"])
+    if permissions:
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=list(permissions))
+    return group
+
+
+def test_instance_admin_ports(account):
+    assert account.run("ec2.instance_admin_ports")[EU].status is Status.NOT_APPLICABLE
+    ssh = _group(
+        account,
+        "ssh",
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+    )
+    rdp_v6 = _group(
+        account,
+        "all-v6",
+        {"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
+    )
+    office = _group(
+        account,
+        "office",
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+        },
+    )
+    ec2 = account.client("ec2", EU)
+    ids = {}
+    for name, group in (("ssh", ssh), ("v6", rdp_v6), ("office", office)):
+        ids[name] = ec2.run_instances(
+            ImageId=EXAMPLE_AMI, MinCount=1, MaxCount=1, SecurityGroupIds=[group]
+        )["Instances"][0]["InstanceId"]
+    _group(  # open, but attached to nothing: ec2.sg_open_to_world reports it, not this check
+        account,
+        "unused",
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 3389,
+            "ToPort": 3389,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+        },
+    )
+    result = account.run("ec2.instance_admin_ports")[EU]
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {instance_arn(ids["ssh"]), instance_arn(ids["v6"])}
+    details = {r.id: r.detail for r in result.resources}
+    assert details[instance_arn(ids["ssh"])] == f"SSH (22) from 0.0.0.0/0 via {ssh} (ssh)"
+    assert "RDP (3389) from ::/0" in details[instance_arn(ids["v6"])]
+
+
+def test_instance_admin_ports_denied(account):
+    launch(account)
+    denied(account, "ec2.instance_admin_ports", "ec2:DescribeSecurityGroups")
