@@ -76,7 +76,7 @@ async def test_timed_workshop_and_resume(store: ReviewStore) -> None:
         clock.advance(sec01 + 2)
         text = bar_text(screen)
         assert "over by 1:00" in text or "over by 0:59" in text
-        assert "k parks" in text
+        assert "k park" in text
 
         # Park a follow-up; it lands in the plan.
         await pilot.press("k")

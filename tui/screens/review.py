@@ -606,7 +606,7 @@ class ReviewScreen(Screen[None]):
         over = overrun(workshop, question_id, now)
         if over > 0:
             text.append(
-                f"  ⚠ over by {format_clock(over)}: k parks the rest, n moves on",
+                f"  ⚠ over by {format_clock(over)} · k park · n next",
                 style="bold yellow",
             )
             if question_id not in self._warned:

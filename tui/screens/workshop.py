@@ -127,8 +127,8 @@ class WorkshopSetupScreen(ModalScreen[WorkshopSetup | None]):
     def on_mount(self) -> None:
         self.query_one("#workshop-step2").display = False
         table = self.query_one("#agenda", DataTable)
+        table.add_column("MIN", key="min", width=5)
         table.add_column("QUESTION", key="q")
-        table.add_column("MIN", key="min", width=6)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         match event.button.id:
@@ -175,14 +175,22 @@ class WorkshopSetupScreen(ModalScreen[WorkshopSetup | None]):
         table.clear()
         for item in self.agenda:
             title = self.pillar.question(item.question_id).title
-            table.add_row(
-                f"{item.question_id}  {title[:60]}", f"{item.minutes:g}", key=item.question_id
-            )
+            short = title if len(title) <= 48 else title[:47] + "…"
+            table.add_row(f"{item.minutes:g}", f"{item.question_id}  {short}", key=item.question_id)
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
-        planned = sum(i.minutes for i in self.agenda)
+        planned = round(sum(i.minutes for i in self.agenda), 1)
+        over = planned > self.length
         self.query_one("#agenda-total", Static).update(
-            Text(f"{planned:g} of {self.length} minutes planned (the rest is for wrap-up)")
+            Text(
+                f"{planned:g} of {self.length} minutes planned"
+                + (
+                    " — more than the session: take time from another question"
+                    if over
+                    else " (the rest is for wrap-up)"
+                ),
+                style="bold yellow" if over else "",
+            )
         )
 
     def action_adjust(self, delta: int) -> None:
