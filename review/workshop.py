@@ -200,6 +200,7 @@ class WorkshopSummary:
     new_medium: int
     parked: tuple[ParkedItem, ...]
     areas: tuple[AreaTime, ...]
+    decided: int = 0  # best practices whose answer changed during the session
 
 
 def summarize_workshop(
@@ -230,7 +231,12 @@ def summarize_workshop(
         for p in parked
         if p.at >= workshop.started_at and (workshop.ended_at is None or p.at <= workshop.ended_at)
     )
+    end = workshop.ended_at or now
+    decided = len(
+        {change.bp_id for change in review.history if workshop.started_at <= change.at <= end}
+    )
     return WorkshopSummary(
+        decided=decided,
         started_at=workshop.started_at,
         minutes=round(elapsed(workshop, now) / 60, 1),
         answered_this_session=max(0, answered_now - workshop.answered_at_start),

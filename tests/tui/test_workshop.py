@@ -132,6 +132,7 @@ async def test_timed_workshop_and_resume(store: ReviewStore) -> None:
         await wait_for(pilot, lambda: isinstance(again.screen, WorkshopSummaryScreen))
         summary = again.screen.summary
         assert summary.answered_this_session == 1
+        assert summary.decided == 1
         assert [p.id for p in summary.parked] == ["P1"]
         areas = {a.area: (a.planned_minutes, a.spent_minutes) for a in summary.areas}
         assert areas["Security foundations"] == (round(sec01 + 1, 1), round(sec01 + 2, 1))

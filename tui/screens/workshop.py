@@ -331,8 +331,9 @@ class PresenterScreen(Screen[None]):
 def summary_renderable(summary: WorkshopSummary, pillar: Pillar) -> Group:
     parts: list[RenderableType] = [
         Text(
-            f"Session of {summary.minutes:g} min · {summary.answered_this_session} best "
-            f"practices answered · questions at HIGH {summary.high_now} "
+            f"Session of {summary.minutes:g} min · {summary.decided} best practices decided "
+            f"({summary.answered_this_session} newly answered) · questions at HIGH "
+            f"{summary.high_now} "
             f"(+{summary.new_high}) · MEDIUM {summary.medium_now} (+{summary.new_medium})",
             style="bold",
         ),

@@ -287,7 +287,7 @@ def test_markdown_has_parking_lot_and_workshop_sessions(bank: Pillar, fixed_revi
     assert "owner: Alex Kim · parked by the room" in text  # the plan's owner wins
     assert (
         "Planned 120 min, used 125 min (ended 2026-11-16 14:35 UTC). Answered this session: "
-        "6 best practices. New questions at risk: 1 High, 1 Medium" in text
+        "6 best practices; answers changed: 0. New questions at risk: 1 High, 1 Medium" in text
     )
     assert "| Data protection | 38 min | 45.5 min |" in text
     assert "(still running)" in text
