@@ -379,7 +379,8 @@ def _workshop_sessions(pillar: Pillar, review: Review, now: datetime) -> list[st
             "",
             f"Planned {_minutes(workshop.length_minutes)}, used {_minutes(summary.minutes)} "
             f"({state}). Answered this session: {summary.answered_this_session} best "
-            f"practices; answers changed: {summary.decided}. New questions at risk: {summary.new_high} High, "
+            f"practices; answers changed: {summary.decided}. "
+            f"New questions at risk: {summary.new_high} High, "
             f"{summary.new_medium} Medium (now {summary.high_now} High, "
             f"{summary.medium_now} Medium). Parked: {len(summary.parked)}"
             + (f" ({parked})." if parked else "."),
