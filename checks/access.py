@@ -255,14 +255,11 @@ def break_glass(ctx: Context) -> Outcome:
     details = authorization_details(ctx)
     roles = [r for r in details.get("RoleDetailList", []) if is_break_glass(r, "RoleName")]
     users = [u for u in details.get("UserDetailList", []) if is_break_glass(u, "UserName")]
-    if not roles and not users:
-        return [
-            failed(
-                ctx.where,
-                "no IAM role or user is named or tagged for break-glass / emergency access "
-                "(if it lives in a dedicated account, examine that account)",
-            )
-        ]
+    if not roles and not users:  # it may live in a dedicated emergency access account
+        return not_applicable(
+            "no IAM role or user in this account is named or tagged for break-glass / "
+            "emergency access: if a dedicated account holds it, examine that account"
+        )
     names = [str(r.get("RoleName")) for r in roles] + [str(u.get("UserName")) for u in users]
     watched = _monitoring(ctx, names)
 
@@ -513,13 +510,21 @@ def trusted_accounts(document: Any, own_account: str) -> tuple[bool, dict[str, b
 )
 def cross_account_trust(ctx: Context) -> Outcome:
     examined: list[tuple[str, bool, dict[str, bool]]] = []
+    responders: set[str] = set()  # incident response roles: trusted by your security account
     for role in authorization_details(ctx).get("RoleDetailList", []):
         if aws_managed(role):
             continue
         anyone, accounts = trusted_accounts(role.get("AssumeRolePolicyDocument"), ctx.account_id)
         if anyone or accounts:
             examined.append((str(role.get("Arn")), anyone, accounts))
-    bare = {a for _, _, accounts in examined for a, has_id in accounts.items() if not has_id}
+            if is_incident_response(role, "RoleName"):
+                responders.add(str(role.get("Arn")))
+    bare = {
+        a
+        for arn, _, accounts in examined
+        for a, has_id in accounts.items()
+        if not has_id and arn not in responders
+    }
     members: set[str] | None = None  # None: not in an organization (every account is outside)
     listing_error: CallFailed | None = None
     if bare:
@@ -540,6 +545,8 @@ def cross_account_trust(ctx: Context) -> Outcome:
         for account, has_id in sorted(accounts.items()):
             if has_id:
                 notes.append(f"{account} with sts:ExternalId")
+            elif arn in responders:  # an external id guards third parties, not responders
+                notes.append(f"{account} (an incident response role: meant for your responders)")
             elif members is not None and account in members:
                 notes.append(f"{account} (in the organization)")
             elif listing_error is not None:
