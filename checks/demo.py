@@ -425,11 +425,12 @@ def seed() -> None:
     seed_storage()
     seed_network_and_compute()
     seed_detection()
-    __import__("checks.demo_data", fromlist=["seed"]).seed()
-    __import__("checks.demo_detection", fromlist=["seed"]).seed()
-    __import__("checks.demo_access", fromlist=["seed"]).seed()
-    __import__("checks.demo_compute", fromlist=["seed"]).seed()
-    __import__("checks.demo_network", fromlist=["seed"]).seed()
+    # Each area seeds its own good and bad resources (order matters: later seeders may
+    # adjust what earlier ones made).
+    from checks import demo_access, demo_compute, demo_data, demo_detection, demo_network
+
+    for area in (demo_data, demo_detection, demo_access, demo_compute, demo_network):
+        area.seed()
 
 
 def run_demo_scan(

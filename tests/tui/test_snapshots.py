@@ -43,6 +43,20 @@ async def until(pilot: Any, condition: Callable[[], bool]) -> None:
     await pilot.pause()
 
 
+def review_settled(app: PillarApp) -> Callable[[], bool]:
+    """The review screen is shown and every save it started has been acknowledged."""
+
+    def settled() -> bool:
+        screen = app.screen
+        return (
+            isinstance(screen, ReviewScreen)
+            and screen._in_flight == 0
+            and (app.saver is None or app.saver.wait_idle(0))
+        )
+
+    return settled
+
+
 def home_loaded(app: PillarApp) -> Callable[[], bool]:
     return lambda: isinstance(app.screen, HomeScreen) and app.screen.listing is not None
 
@@ -86,7 +100,7 @@ def test_review_screen(snap_compare: Any, store: ReviewStore, size: tuple[int, i
     app = make_app(store, open_review=seeded(store), start_question="SEC02")
 
     async def before(pilot: Any) -> None:
-        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await until(pilot, review_settled(app))
 
     assert snap_compare(app, terminal_size=size, run_before=before)
 
@@ -112,7 +126,7 @@ def test_review_side_screens(
     app = make_app(store, open_review=seeded(store))
 
     async def before(pilot: Any) -> None:
-        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await until(pilot, review_settled(app))
         await pilot.press(key)
         await pilot.pause()
 
