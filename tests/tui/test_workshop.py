@@ -27,7 +27,9 @@ from .test_journey import settle, wait_for
 
 class FakeClock:
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+        # Starts at the real time: the store stamps answers with the real clock, and the
+        # session summary counts answers changed between the session's start and end.
+        self.now = datetime.now(UTC).replace(microsecond=0)
 
     def __call__(self) -> datetime:
         return self.now
