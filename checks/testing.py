@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.calls import CallLayer, iam_action
+from checks.calls import IAM_PREFIX, CallLayer, iam_action
 from checks.demo import simulated_account
 from checks.registry import REGISTRY, all_checks
 from checks.result import CheckResult
@@ -58,10 +58,15 @@ class Harness:
         """The guarded client the checks use (for Stubbers and event hooks)."""
         return self.aws.clients.get(service, region or self.aws.home_region)
 
-    def _all_clients(self) -> list[Any]:
-        regions = {*self.aws.regions, self.aws.home_region}
-        services = {s for c in all_checks() for s in c.services}
-        return [self.aws.clients.get(s, r) for s in services for r in regions]
+    def _all_clients(
+        self, services: set[str] | None = None, regions: set[str] | None = None
+    ) -> list[Any]:
+        """The checks' clients (of `services`, if given) in `regions` (default: all)."""
+        used = {s for c in all_checks() for s in c.services}
+        if services is not None:
+            used &= services
+        regions = regions or {*self.aws.regions, self.aws.home_region}
+        return [self.aws.clients.get(s, r) for s in used for r in regions]
 
     def deny(self, action: str, code: str = "AccessDenied") -> None:
         def handler(model: Any, **_: Any) -> Any:
@@ -73,7 +78,12 @@ class Harness:
                 return _Denied(), body
             return None
 
-        for client in self._all_clients():
+        # Only the clients of services whose IAM prefix is the action's: building every
+        # client of every check's service costs seconds per test.
+        prefix = action.split(":", 1)[0]
+        wanted = {s for s, p in IAM_PREFIX.items() if p == prefix} | {prefix}
+        regions = {*self.aws.regions, self.aws.home_region}
+        for client in self._all_clients(wanted, regions):
             client.meta.events.register("before-call", handler)
 
     def stub(self, service: str, region: str | None = None) -> Any:

@@ -155,6 +155,12 @@ class PillarApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def on_unmount(self) -> None:
+        # However the app ends, finish queued saves and release the review's lock.
+        if self.saver is not None:
+            self.saver.close()
+            self.saver = None
+
     async def action_quit(self) -> None:
         from tui.screens.review import ReviewScreen
 
