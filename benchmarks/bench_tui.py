@@ -60,7 +60,9 @@ async def first_paint_home(store: ReviewStore) -> float:
         return time.perf_counter() - started
 
 
-async def review_paint_and_keys(store: ReviewStore, review_id: str) -> tuple[float, list[float]]:
+async def review_paint_and_keys(
+    store: ReviewStore, review_id: str
+) -> tuple[float, list[float], list[float]]:
     started = time.perf_counter()
     app = PillarApp(store, person="bench", scan_source=ScanSource(demo=True), open_review=review_id)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -77,7 +79,13 @@ async def review_paint_and_keys(store: ReviewStore, review_id: str) -> tuple[flo
             await pilot.pause()  # the screen has processed the key and refreshed
             latencies.append(time.perf_counter() - t0)
             assert screen.question.id != before or before in ("SEC01", "SEC11")
-        return paint, latencies
+        baseline: list[float] = []
+        for _ in range(20):
+            t0 = time.perf_counter()
+            await pilot.press("f12")  # bound to nothing: the pilot's own round trip
+            await pilot.pause()
+            baseline.append(time.perf_counter() - t0)
+        return paint, latencies, baseline
 
 
 def main() -> None:
@@ -86,16 +94,22 @@ def main() -> None:
         homes = [asyncio.run(first_paint_home(store)) for _ in range(3)]
         paints: list[float] = []
         keys: list[float] = []
+        idle: list[float] = []
         for _ in range(3):
-            paint, latencies = asyncio.run(review_paint_and_keys(store, review_id))
+            paint, latencies, baseline = asyncio.run(review_paint_and_keys(store, review_id))
             paints.append(paint)
             keys.extend(latencies)
+            idle.extend(baseline)
     print(f"first paint, Home (30 reviews)      median {statistics.median(homes) * 1000:7.1f} ms")
     print(f"first paint, review screen          median {statistics.median(paints) * 1000:7.1f} ms")
     print(
         f"key -> updated screen (n/p), {len(keys)} presses  median "
         f"{statistics.median(keys) * 1000:6.1f} ms   "
         f"p95 {sorted(keys)[int(len(keys) * 0.95)] * 1000:6.1f} ms"
+    )
+    print(
+        f"same round trip for an unbound key (pilot overhead)  median "
+        f"{statistics.median(idle) * 1000:6.1f} ms"
     )
 
 

@@ -326,10 +326,22 @@ class ReviewScreen(Screen[None]):
         def done(result: Any) -> None:
             self._in_flight -= 1
             review = result.review if isinstance(result, AppliedProposals) else result
-            if isinstance(review, Review):
-                self.review = review
             self.save_state = "saved ✓" if self._in_flight <= 0 else "saving…"
-            self.refresh_all(notes_too=False)
+            if isinstance(review, Review):
+                shown = self.review
+                self.review = review
+                if (
+                    review.responses is shown.responses
+                    and review.evidence is shown.evidence
+                    and review.plan is shown.plan
+                ):
+                    # Nothing on screen depends on what changed (e.g. the last question
+                    # visited, a workshop clock): the header is enough.
+                    self._set_save_state(self.save_state)
+                else:
+                    self.refresh_all(notes_too=False)
+            else:
+                self.refresh_all(notes_too=False)
             if after is not None:
                 after(result)
 

@@ -68,14 +68,22 @@ class QuestionList(OptionList):
     """Areas and their questions, each with a progress mark and its risk badge."""
 
     def show(self, pillar: Pillar, review: Review, summary: RiskSummary) -> None:
-        highlighted = self.highlighted_option.id if self.highlighted_option else None
-        self.clear_options()
+        lines = {
+            question.id: question_line(question, review, summary)
+            for area in pillar.areas
+            for question in area.questions
+        }
+        if self.option_count:
+            # Only lines that changed are replaced: moving between questions stays cheap.
+            for question_id, line in lines.items():
+                option = self.get_option(question_id)
+                if option.prompt != line:
+                    self.replace_option_prompt(question_id, line)
+            return
         for area in pillar.areas:
             self.add_option(Option(Text(area.name, style="bold"), disabled=True))
             for question in area.questions:
-                self.add_option(Option(question_line(question, review, summary), id=question.id))
-        if highlighted is not None:
-            self.highlight_question(highlighted)
+                self.add_option(Option(lines[question.id], id=question.id))
 
     def highlight_question(self, question_id: str) -> None:
         try:
