@@ -36,10 +36,14 @@ def seeded(store: ReviewStore) -> str:
 
 
 async def until(pilot: Any, condition: Callable[[], bool]) -> None:
-    for _ in range(200):
+    for _ in range(400):
         if condition():
             break
         await pilot.pause(0.05)
+    else:
+        raise AssertionError("the screen never settled")
+    # Let resize handlers and deferred refreshes run before the screenshot.
+    await pilot.pause(0.2)
     await pilot.pause()
 
 

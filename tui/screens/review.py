@@ -241,6 +241,7 @@ class ReviewScreen(Screen[None]):
         self.call_after_refresh(self.refresh_all, False)
 
     def on_mount(self) -> None:
+        self.query_one(QuestionList).display = self.app.size.width >= self.NARROW
         notes = self.query_one("#notes", TextArea)
         notes.read_only = self.session.read_only
         workshop = self.review.active_workshop
@@ -254,6 +255,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#best-practices", BestPracticeTable).focus()
         if not self.session.read_only:
             self._submit(lambda s: s.visit(self.question.id))
+        self._show_workshop_bar()
         self.set_interval(1.0, self._show_workshop_bar)
 
     # --- showing ------------------------------------------------------------------------
