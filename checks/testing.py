@@ -82,6 +82,13 @@ class Harness:
         # client of every check's service costs seconds per test.
         prefix = action.split(":", 1)[0]
         wanted = {s for s, p in IAM_PREFIX.items() if p == prefix} | {prefix}
+        # Services whose checks declare actions of this prefix (efs -> elasticfilesystem).
+        wanted |= {
+            service
+            for c in all_checks()
+            if any(a.split(":", 1)[0] == prefix for a in c.actions)
+            for service in c.services
+        }
         regions = {*self.aws.regions, self.aws.home_region}
         for client in self._all_clients(wanted, regions):
             client.meta.events.register("before-call", handler)
