@@ -28,20 +28,6 @@ from checks.result import Resource, Status
 # --- shared readers ------------------------------------------------------------------
 
 
-def _pages(ctx: Context, service: str, operation: str, key: str, **params: Any) -> list[Any]:
-    """Items of an operation botocore cannot paginate itself (NextToken loop, bounded)."""
-    items: list[Any] = []
-    token: str | None = None
-    for _ in range(100):
-        extra: dict[str, Any] = {"NextToken": token} if token else {}
-        response = ctx.call(service, operation, **params, **extra)
-        items += response.get(key, [])
-        token = response.get("NextToken")
-        if not token:
-            break
-    return items
-
-
 def _first_error(errors: list[CallFailed]) -> CallFailed | None:
     return errors[0] if errors else None
 
@@ -547,7 +533,7 @@ def finding_correlation(ctx: Context) -> Outcome:
         )
     if rules == []:
         missing.append("EventBridge rules on findings")
-    graphs = _try(errors, lambda: _pages(ctx, "detective", "list_graphs", "GraphList"))
+    graphs = _try(errors, lambda: ctx.call_items("detective", "list_graphs", "GraphList"))
     found += [passed(str(g.get("Arn")), "Detective behavior graph") for g in graphs or []]
     if graphs == []:
         missing.append("Detective behavior graph")
@@ -610,7 +596,7 @@ def remediation(ctx: Context) -> Outcome:
         if hub(ctx) is None:  # Security Hub is not enabled here: no automation rules
             return []
         try:
-            return _pages(ctx, "securityhub", "list_automation_rules", "AutomationRulesMetadata")
+            return ctx.call_items("securityhub", "list_automation_rules", "AutomationRulesMetadata")
         except CallFailed as error:
             if error.code == "InvalidAccessException":
                 return []

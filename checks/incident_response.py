@@ -10,7 +10,6 @@ tamper-resistant trail logs).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from checks.access import aws_managed, is_incident_response, trusted_accounts
@@ -41,18 +40,6 @@ def across_regions(
             continue
         items += [(region, item) for item in response.get(key, [])]
     return items, problems
-
-
-def token_pages(ctx: Context, service: str, operation: str, **params: Any) -> Iterator[Any]:
-    """Pages of an operation botocore has no paginator for (NextToken loop)."""
-    token: str | None = None
-    for _ in range(100):
-        extra: dict[str, Any] = {"NextToken": token} if token else {}
-        page = ctx.call(service, operation, **params, **extra)
-        yield page
-        token = page.get("NextToken")
-        if not token:
-            return
 
 
 # --- SEC10-BP01: people and contacts ------------------------------------------------------
@@ -140,14 +127,12 @@ def response_plans(ctx: Context) -> Outcome:
     actions=("detective:ListGraphs", "detective:ListInvitations"),
 )
 def detective(ctx: Context) -> Outcome:
-    graphs = [g for page in token_pages(ctx, "detective", "list_graphs") for g in page["GraphList"]]
+    graphs = ctx.call_items("detective", "list_graphs", "GraphList")
     if graphs:
         return [
             passed(str(g.get("Arn")), "Detective behavior graph (administrator)") for g in graphs
         ]
-    invitations = [
-        m for page in token_pages(ctx, "detective", "list_invitations") for m in page["Invitations"]
-    ]
+    invitations = [m for m in ctx.call_items("detective", "list_invitations", "Invitations")]
     enabled = [m for m in invitations if m.get("Status") == "ENABLED"]
     if enabled:
         return [

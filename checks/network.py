@@ -582,19 +582,8 @@ def cloudfront_web_acl(ctx: Context) -> Outcome:
 
 def web_acls(ctx: Context, scope: str) -> list[dict[str, Any]]:
     """Every web ACL summary of a scope (wafv2 has no paginator: follow NextMarker)."""
-    found: list[dict[str, Any]] = []
-    marker: str | None = None
-    seen: set[str] = set()
-    while True:
-        params: dict[str, Any] = {"Scope": scope}
-        if marker:
-            params["NextMarker"] = marker
-        response = ctx.call("wafv2", "list_web_acls", **params)
-        found += _list(response, "WebACLs")
-        marker = response.get("NextMarker")
-        if not marker or marker in seen:
-            return found
-        seen.add(marker)
+    found = ctx.call_items("wafv2", "list_web_acls", "WebACLs", token="NextMarker", Scope=scope)
+    return [acl for acl in found if isinstance(acl, dict)]
 
 
 def _statements(value: Any) -> Iterator[dict[str, Any]]:

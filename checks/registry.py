@@ -211,6 +211,33 @@ class Context:
         self._declared(service, operation)
         return self.calls.call(service, region or self.region, operation, params, fresh=fresh)
 
+    def call_items(
+        self,
+        service: str,
+        operation: str,
+        key: str,
+        *,
+        token: str = "NextToken",
+        region: str | None = None,
+        **params: Any,
+    ) -> list[Any]:
+        """Every item under `key` of an operation botocore has no paginator for: follows
+        the `token` (NextToken, NextMarker...) page by page, each page a shared call.
+        Stops on a repeated token and after 100 pages, so a faulty endpoint cannot loop."""
+        items: list[Any] = []
+        seen: set[str] = set()
+        next_token: str | None = None
+        for _ in range(100):
+            extra: dict[str, Any] = {token: next_token} if next_token else {}
+            response = self.call(service, operation, region=region, **params, **extra)
+            page = response.get(key) or []
+            items += page if isinstance(page, list) else []
+            next_token = response.get(token)
+            if not next_token or next_token in seen:
+                break
+            seen.add(next_token)
+        return items
+
     def call_if_exists(
         self,
         service: str,
