@@ -217,10 +217,21 @@ def file_systems(ctx: Context) -> list[dict[str, Any]]:
 
 
 def customer_keys(ctx: Context) -> list[dict[str, Any]]:
-    """KeyMetadata of every customer managed KMS key in the region."""
+    """KeyMetadata of every customer managed KMS key in the region.
+
+    Keys behind an `alias/aws/...` alias are AWS managed whatever KeyManager says: that
+    prefix is reserved for AWS (moto reports its aws/ebs default key as CUSTOMER).
+    """
     keys = ctx.call("kms", "list_keys").get("Keys", [])
+    aws_managed = {
+        a.get("TargetKeyId")
+        for a in ctx.call("kms", "list_aliases").get("Aliases", [])
+        if str(a.get("AliasName", "")).startswith("alias/aws/")
+    }
     found = []
     for key in keys:
+        if key["KeyId"] in aws_managed:
+            continue
         meta = ctx.call("kms", "describe_key", KeyId=key["KeyId"]).get("KeyMetadata", {})
         if meta.get("KeyManager") == "CUSTOMER":
             found.append(dict(meta))
@@ -231,7 +242,7 @@ def backup_plans(ctx: Context) -> list[dict[str, Any]]:
     return list(ctx.call("backup", "list_backup_plans").get("BackupPlansList", []))
 
 
-KMS_KEYS = ("kms:ListKeys", "kms:DescribeKey")
+KMS_KEYS = ("kms:ListKeys", "kms:ListAliases", "kms:DescribeKey")
 S3_LIST = ("s3:ListAllMyBuckets",)
 S3_BLOCK = ("s3:GetBucketPublicAccessBlock", "s3:GetAccountPublicAccessBlock")
 

@@ -201,6 +201,23 @@ def test_kms_key_rotation(account):
     assert {r.id for r in result.resources} == {rotating["Arn"], still["Arn"]}
 
 
+def test_kms_aws_ebs_default_key_is_not_customer_managed(account):
+    # An encrypted volume without a key makes moto create the aws/ebs key as CUSTOMER,
+    # without rotation; in AWS it is AWS managed (alias/aws/... is reserved): no finding.
+    ec2 = account.client("ec2")
+    ec2.enable_ebs_encryption_by_default()
+    ec2.create_volume(AvailabilityZone="eu-west-1a", Size=8, Encrypted=True)
+    kms = account.client("kms")
+    aliases = {a["AliasName"]: a.get("TargetKeyId") for a in kms.list_aliases()["Aliases"]}
+    assert aliases.get("alias/aws/ebs")  # the quirk this test guards against
+    mine = kms.create_key(Description="mine")["KeyMetadata"]
+    kms.enable_key_rotation(KeyId=mine["KeyId"])
+    result = eu(account, "kms.key_rotation")
+    assert result.status is Status.PASS
+    assert {r.id for r in result.resources} == {mine["Arn"]}
+    assert {r.id for r in eu(account, "kms.key_policy_public").resources} == {mine["Arn"]}
+
+
 def _policy(*statements: dict[str, Any]) -> str:
     root = {
         "Sid": "Root",
