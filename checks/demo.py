@@ -19,7 +19,7 @@ from typing import Any
 
 from checks.registry import Check, all_checks
 from checks.result import ScanResult
-from checks.runner import Progress, run_scan
+from checks.runner import DEFAULT_CONCURRENCY, Progress, run_scan
 from checks.session import AwsOptions, connect
 
 ACCOUNT_ID = "123456789012"
@@ -437,7 +437,7 @@ def run_demo_scan(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     checks: tuple[Check, ...] | None = None,
-    concurrency: int = 16,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> ScanResult:
     """Build the simulated account and scan it with every check (or `checks`)."""
     with simulated_account():

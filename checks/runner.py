@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str, str], None]
 """progress(done, total, check_id, region) after each finished task (main thread)."""
 
-DEFAULT_CONCURRENCY = 16
+DEFAULT_CONCURRENCY = 32
 
 
 @dataclass(frozen=True, slots=True)

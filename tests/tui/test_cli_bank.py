@@ -64,3 +64,11 @@ def test_version_and_help_exit_zero() -> None:
         )
         assert done.returncode == 0, done.stderr
         assert expected in done.stdout
+
+
+def test_scan_concurrency_default_matches_the_runner() -> None:
+    from checks.runner import DEFAULT_CONCURRENCY
+    from tui.commands.scan import scan
+
+    option = next(p for p in scan.params if p.name == "concurrency")
+    assert option.default == DEFAULT_CONCURRENCY
