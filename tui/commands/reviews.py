@@ -105,7 +105,7 @@ def _emit_json(data: Any) -> None:
 
 def review_json(pillar: Pillar, review: Review) -> dict[str, Any]:
     """`pillar show --json`: the review with every answer and question risk."""
-    from review.codec import question_state_to_dict
+    from review.codec import details_to_dict, parked_to_dict, question_state_to_dict
     from review.evidence import contradictions
     from review.risk import review_risk
 
@@ -125,30 +125,8 @@ def review_json(pillar: Pillar, review: Review) -> dict[str, Any]:
         }
     counts = risk.counts
     return {
-        "id": review.id,
-        "name": review.name,
-        "description": review.description,
-        "owner": review.owner,
-        "environment": review.environment.value,
-        "account_ids": list(review.account_ids),
-        "regions": list(review.regions),
-        "bank_revision": review.bank_revision,
-        "created_at": review.created_at.isoformat(),
-        "updated_at": review.updated_at.isoformat(),
-        "last_question": review.last_question,
-        "notes": review.notes,
-        "participants": [{"name": p.name, "role": p.role} for p in review.participants],
-        "parking_lot": [
-            {
-                "id": p.id,
-                "question": p.question_id,
-                "text": p.text,
-                "owner": p.owner,
-                "by": p.by,
-                "at": p.at.isoformat(),
-            }
-            for p in review.parking_lot
-        ],
+        **details_to_dict(review),
+        "parking_lot": [parked_to_dict(p) for p in review.parking_lot],
         "answers": answers,
         "questions": {q.question_id: question_state_to_dict(q) for q in review.responses.questions},
         "question_risk": {qid: r.value for qid, r in risk.questions},
