@@ -78,10 +78,11 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
             cause=cause,
             missing_action=action,
             resources=tuple(sorted(resources, key=lambda r: (r.status is not Status.FAIL, r.id))),
+            account_id=aws.account_id,
         )
 
     if calls.cancel.is_set():
-        return cancelled(task)
+        return cancelled(task, aws.account_id)
     context = Context(
         check=check,
         region=task.api_region,
@@ -92,7 +93,7 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
     try:
         outcome = check.function(context)
     except Cancelled:
-        return cancelled(task)
+        return cancelled(task, aws.account_id)
     except CallFailed as error:
         action = error.action if error.cause is Cause.ACCESS_DENIED else None
         return result(Status.UNKNOWN, error.message, cause=error.cause, action=action)
@@ -115,7 +116,7 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
     return result(status, reason, resources)
 
 
-def cancelled(task: Task) -> CheckResult:
+def cancelled(task: Task, account_id: str = "") -> CheckResult:
     return CheckResult(
         check_id=task.check.id,
         title=task.check.title,
@@ -125,6 +126,7 @@ def cancelled(task: Task) -> CheckResult:
         status=Status.UNKNOWN,
         reason="scan cancelled before this check finished",
         cause=Cause.CANCELLED,
+        account_id=account_id,
     )
 
 
@@ -176,7 +178,7 @@ def run_scan(
                 results[futures[future]] = future.result()
         executor.shutdown(wait=False, cancel_futures=True)
     ordered = sorted(
-        (results.get(index) or cancelled(task) for index, task in enumerate(tasks)),
+        (results.get(index) or cancelled(task, aws.account_id) for index, task in enumerate(tasks)),
         key=lambda r: (r.check_id, r.region != GLOBAL, r.region),
     )
     return ScanResult(
