@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from checks.calls import CallFailed, UndeclaredCall, iam_action
 from checks.guard import is_read
 from checks.result import Cause, Resource, Status
+from questions.ids import BP_ID
 
 if TYPE_CHECKING:  # pragma: no cover
     from checks.calls import CallLayer
@@ -43,7 +44,6 @@ AREAS = (
 )
 
 CHECK_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9_]+)+$")
-BP_ID = re.compile(r"^SEC(0[1-9]|1[01])-BP(0[1-9]|1[0-9])$")
 ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
 
 
