@@ -69,7 +69,7 @@ class PillarCommands(Provider):
         for command in self._commands():
             yield DiscoveryHit(
                 command.label,
-                partial(command.node.run_action, command.action),
+                partial(self.app.run_action, command.action, command.node),
                 help=command.help or None,
             )
 
@@ -81,6 +81,6 @@ class PillarCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(command.label),
-                    partial(command.node.run_action, command.action),
+                    partial(self.app.run_action, command.action, command.node),
                     help=command.help or None,
                 )
