@@ -39,7 +39,7 @@ class Task:
 def plan(checks: Sequence[Check], aws: Aws) -> list[Task]:
     tasks: list[Task] = []
     for check in checks:
-        if check.scope is Scope.GLOBAL:
+        if check.scope is not Scope.REGIONAL:
             tasks.append(Task(check, GLOBAL, aws.home_region))
         else:
             tasks.extend(Task(check, region, region) for region in aws.regions)
