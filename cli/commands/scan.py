@@ -264,10 +264,19 @@ def scan(
 @click.command("iam-policy")
 @click.option("--check", "patterns", multiple=True, help="Only checks matching this glob.")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and their actions.")
-def iam_policy(patterns: tuple[str, ...], list_checks: bool) -> None:
-    """Print the least-privilege IAM policy (JSON) that pillar's checks need."""
+@click.option(
+    "--sync", is_flag=True, help="The policy for `pillar wa` (WA Tool sync) instead of scans."
+)
+def iam_policy(patterns: tuple[str, ...], list_checks: bool, sync: bool) -> None:
+    """Print the least-privilege IAM policy (JSON) that pillar's checks need
+    (with --sync: what `pillar wa` needs, from the sync client's own allow-list)."""
     from checks.report import iam_policy as build
 
+    if sync:
+        from review.watool.client import iam_policy as sync_policy
+
+        click.echo(json.dumps(sync_policy(), indent=2))
+        return
     checks = _selected(patterns)
     if list_checks:
         for check in checks:

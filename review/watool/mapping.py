@@ -413,3 +413,35 @@ def lens_mismatch(pillar: Pillar, lens: Mapping[str, LensQuestion]) -> LensMisma
     return LensMismatch(
         tuple(only_pillar_q), tuple(only_workload_q), tuple(only_pillar_c), tuple(only_workload_c)
     )
+
+
+def answer_summary(question: Question, answer: WaAnswer | None, *, notes: int = 60) -> str:
+    """One line saying what an answer holds, in pillar's words (best-practice ids).
+
+    Choice ids pillar's bank does not know are named as they are. Notes (untrusted)
+    are made safe and cut to `notes` characters; callers still escape for their medium.
+    """
+    from review.text import safe_line
+
+    if answer is None:
+        return "not in the workload's lens"
+    if not answer.applicable:
+        text = f"does not apply ({(answer.reason or NotApplicableReason.NONE).value})"
+    elif not answer.selected:
+        text = "unanswered"
+    elif answer.selected == {question.none_choice_id}:
+        text = "none of these"
+    else:
+        met = sorted(_bp_name(question, c) for c in answer.selected)
+        text = "met: " + ", ".join(met)
+    if answer.applicable and answer.not_applicable:
+        marks = ", ".join(f"{_bp_name(question, c)} ({r.value})" for c, r in answer.not_applicable)
+        text += f"; n/a: {marks}"
+    if answer.notes:
+        text += f"; notes: '{safe_line(answer.notes, notes)}'"
+    return text
+
+
+def _bp_name(question: Question, choice_id: str) -> str:
+    bp = question.best_practice_of_choice(choice_id)
+    return bp.id if bp is not None else choice_id

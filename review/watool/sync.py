@@ -267,6 +267,12 @@ def push(
     notes: list[str] = []
     created = False
     workload: Workload | None
+    if options.milestone is not None and not 3 <= len(options.milestone) <= 100:
+        name = safe_line(options.milestone, 40)
+        raise SyncError(
+            f"a WA Tool milestone name needs 3 to 100 characters ('{name}' has "
+            f"{len(options.milestone)}); choose another --milestone name"
+        )
     progress("finding the workload", 0, 0)
     if options.create:
         if link is not None:
