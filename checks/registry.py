@@ -2,8 +2,9 @@
 
 A check is a function of a `Context` returning what it found:
 
-- a list of `Resource` (use `passed(id, why)` / `failed(id, why)`): FAIL if any failed,
-  PASS otherwise, NOT_APPLICABLE if the list is empty (nothing to examine);
+- a list of `Resource` (use `passed(id, why)` / `failed(id, why)` / `undecided(id, why)`):
+  FAIL if any failed, else UNKNOWN if any is undecided, PASS otherwise, NOT_APPLICABLE if
+  the list is empty (nothing to examine);
 - or a `Verdict` for anything else (`not_applicable("why")`, or an explicit status).
 
 Calls go through `ctx.call(service, operation, **params)`, which pages, caches and turns
@@ -72,6 +73,12 @@ def passed(resource_id: str, detail: str = "") -> Resource:
 
 def failed(resource_id: str, detail: str) -> Resource:
     return Resource(id=resource_id, status=Status.FAIL, detail=detail)
+
+
+def undecided(resource_id: str, why: str) -> Resource:
+    """A resource the check cannot judge (an unreadable date or document): the result is
+    UNKNOWN unless another resource fails; `why` is one sentence."""
+    return Resource(id=resource_id, status=Status.UNKNOWN, detail=why)
 
 
 def not_applicable(reason: str) -> Verdict:

@@ -53,6 +53,12 @@ def summarize(resources: Sequence[Resource]) -> tuple[Status, str]:
     failing = [r for r in resources if r.status is Status.FAIL]
     if failing:
         return Status.FAIL, f"{len(failing)} of {len(resources)} failing"
+    undecided = [r for r in resources if r.status is Status.UNKNOWN]
+    if undecided:
+        return Status.UNKNOWN, (
+            f"{len(undecided)} of {len(resources)} could not be judged: "
+            f"{undecided[0].id}: {undecided[0].detail}"
+        )
     return Status.PASS, f"{len(resources)} examined, none failing"
 
 
@@ -112,7 +118,9 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
         return result(outcome.status, outcome.reason, outcome.resources)
     resources = list(outcome)
     status, reason = summarize(resources)
-    return result(status, reason, resources)
+    return result(
+        status, reason, resources, Cause.UNSUPPORTED if status is Status.UNKNOWN else None
+    )
 
 
 def cancelled(task: Task) -> CheckResult:
