@@ -45,6 +45,7 @@ from enum import StrEnum
 
 from checks.result import CheckResult, ScanResult, Status
 from questions import BestPractice, Effort, Pillar, Risk
+from questions.ids import question_number
 from review.model import Answer, AnswerStatus, ParkedItem, Review
 from review.risk import effective_status
 
@@ -383,7 +384,7 @@ def plan_item(
         links=bp.links,
         placement=place(bp.risk, evidence.level, bp.effort, evidence.failing_resources),
         tracking=tracking,
-        question_order=int(bp.question_id.removeprefix("SEC")),
+        question_order=question_number(bp.question_id) or 99,
         order=bp.number,
     )
 
@@ -456,7 +457,6 @@ def _parked_item(pillar: Pillar, parked: ParkedItem, risk: Risk) -> PlanItem:
         question_title, area = question.title, question.area
     except KeyError:  # a question the bank no longer has
         question_title, area = "", "Parking lot"
-    digits = parked.question_id.removeprefix("SEC")
     item = parking_lot_item(
         parked.id,
         title,
@@ -465,7 +465,7 @@ def _parked_item(pillar: Pillar, parked: ParkedItem, risk: Risk) -> PlanItem:
         note=parked.text if parked.text.strip() != title else "",
         area=area,
         question_id=parked.question_id,
-        question_order=int(digits) if digits.isdigit() else 99,
+        question_order=question_number(parked.question_id) or 99,
         order=parked.number,
         tracking=PlanTracking(parked.id, owner=parked.owner),
     )
