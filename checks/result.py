@@ -39,6 +39,7 @@ class Cause(StrEnum):
     UNSUPPORTED = "unsupported"  # the endpoint does not implement the operation
     NO_CREDENTIALS = "no_credentials"
     CANCELLED = "cancelled"
+    NOT_RECORDED = "not_recorded"  # replay: the recording has no answer for a call
     ERROR = "error"
 
 
@@ -198,6 +199,7 @@ CAUSE_LABEL: dict[Cause, str] = {
     Cause.UNSUPPORTED: "unsupported by endpoint",
     Cause.NO_CREDENTIALS: "no credentials",
     Cause.CANCELLED: "cancelled",
+    Cause.NOT_RECORDED: "not in the recording",
     Cause.ERROR: "error",
 }
 
