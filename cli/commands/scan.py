@@ -27,8 +27,15 @@ STATUS_STYLE = {
     "FAIL": "bold red",
     "NOT_APPLICABLE": "dim",
     "UNKNOWN": "yellow",
+    "ADVISORY": "cyan",
 }
-STATUS_LABEL = {"PASS": "pass", "FAIL": "FAIL", "NOT_APPLICABLE": "n/a", "UNKNOWN": "unknown"}
+STATUS_LABEL = {
+    "PASS": "pass",
+    "FAIL": "FAIL",
+    "ADVISORY": "advisory",
+    "NOT_APPLICABLE": "n/a",
+    "UNKNOWN": "unknown",
+}
 
 
 def _selected(patterns: tuple[str, ...]) -> Any:
@@ -44,9 +51,11 @@ def _selected(patterns: tuple[str, ...]) -> Any:
 
 
 def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> None:
-    """Results as a table; failing resources listed under their check."""
+    """Results as a table; failing (and advisory "not in place") resources under their check."""
     from rich.table import Table
     from rich.text import Text
+
+    from checks.result import ADVISORY_LABEL, Status
 
     table = Table(title=None, expand=False, show_lines=False)
     table.add_column("status", no_wrap=True)
@@ -58,9 +67,11 @@ def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> 
         status = result.status.value
         found = Text()
         found.append_text(untrusted(result.reason, limit=200))
-        resources = result.resources if show_passing else result.failing
+        resources = result.resources if show_passing else (*result.failing, *result.not_in_place)
         for resource in resources[:20]:
             found.append("\n  ")
+            if resource.status is Status.ADVISORY:
+                found.append(f"{ADVISORY_LABEL}: ", style="cyan")
             found.append_text(untrusted(resource.id, "bold", limit=120))
             found.append(": ")
             found.append_text(untrusted(resource.detail, limit=160))
@@ -264,10 +275,19 @@ def scan(
 @click.command("iam-policy")
 @click.option("--check", "patterns", multiple=True, help="Only checks matching this glob.")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and their actions.")
-def iam_policy(patterns: tuple[str, ...], list_checks: bool) -> None:
-    """Print the least-privilege IAM policy (JSON) that pillar's checks need."""
+@click.option(
+    "--sync", is_flag=True, help="The policy for `pillar wa` (WA Tool sync) instead of scans."
+)
+def iam_policy(patterns: tuple[str, ...], list_checks: bool, sync: bool) -> None:
+    """Print the least-privilege IAM policy (JSON) that pillar's checks need
+    (with --sync: what `pillar wa` needs, from the sync client's own allow-list)."""
     from checks.report import iam_policy as build
 
+    if sync:
+        from review.watool.client import iam_policy as sync_policy
+
+        click.echo(json.dumps(sync_policy(), indent=2))
+        return
     checks = _selected(patterns)
     if list_checks:
         for check in checks:
