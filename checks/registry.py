@@ -42,6 +42,7 @@ AREAS = (
     "data",
     "incident_response",
     "appsec",
+    "organizations",
 )
 
 CHECK_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9_]+)+$")
@@ -106,6 +107,9 @@ class Check:
     actions: tuple[str, ...]  # exact IAM actions the check needs, e.g. "iam:ListUsers"
     services: tuple[str, ...]  # boto3 services it calls (default: just `service`)
     function: CheckFunction = field(compare=False, repr=False)
+    # True for a check about an optional control (a backup plan, a classification tag...):
+    # what it finds missing is reported ADVISORY ("not in place"), never FAIL.
+    advisory: bool = False
 
     @property
     def module(self) -> str:
@@ -131,8 +135,15 @@ def check(
     scope: Scope,
     actions: Sequence[str],
     services: Sequence[str] = (),
+    advisory: bool = False,
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check function. Declarations are validated at import time."""
+    """Register a check function. Declarations are validated at import time.
+
+    `advisory=True` declares a check about an optional control whose absence is not a
+    fault (another scanner, another tagging scheme may do the job): its `failed(...)`
+    resources and FAIL verdicts become ADVISORY, shown as "not in place" and never
+    proposing "not met". Decide it from the bank's wording, and say why in the README.
+    """
 
     def register(function: CheckFunction) -> CheckFunction:
         problems = []
@@ -160,6 +171,7 @@ def check(
             actions=tuple(actions),
             services=tuple(services) or (service,),
             function=function,
+            advisory=advisory,
         )
         return function
 

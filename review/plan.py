@@ -189,6 +189,8 @@ class EvidenceSummary:
     examples: tuple[str, ...] = ()
     unknown_checks: int = 0
     checks: int = 0
+    # Titles of advisory checks (an optional control not in place): shown, never weighed.
+    not_in_place: tuple[str, ...] = ()
 
     @property
     def level(self) -> Evidence:
@@ -203,9 +205,14 @@ class EvidenceSummary:
         """One line: failing checks, resource counts and a few named resources."""
         if not self.checks:
             return "No automated evidence."
+        advisory = (
+            f" Not in place (advisory): {', '.join(self.not_in_place)}."
+            if self.not_in_place
+            else ""
+        )
         if not self.failing_checks:
             unknown = f", {self.unknown_checks} could not decide" if self.unknown_checks else ""
-            return f"No check fails ({self.checks} run{unknown})."
+            return f"No check fails ({self.checks} run{unknown}).{advisory}"
         names = ", ".join(c.title for c in self.failing_checks)
         parts = [f"Failing: {names}"]
         if self.failing_resources:
@@ -216,7 +223,7 @@ class EvidenceSummary:
             more = self.failing_resources - len(self.examples)
             shown = ", ".join(self.examples) + (f" and {more:,} more" if more > 0 else "")
             parts.append(f"e.g. {shown}")
-        return "; ".join(parts) + "."
+        return "; ".join(parts) + "." + advisory
 
 
 def summarize_evidence(results: Sequence[CheckResult]) -> EvidenceSummary:
@@ -226,7 +233,10 @@ def summarize_evidence(results: Sequence[CheckResult]) -> EvidenceSummary:
     failing_total = 0
     examined = 0
     unknown = 0
+    not_in_place: dict[str, str] = {}
     for result in results:
+        if result.status is Status.ADVISORY:
+            not_in_place.setdefault(result.check_id, result.title)
         examined += len(result.resources)
         bad = result.failing
         failing_total += len(bad)
@@ -251,6 +261,7 @@ def summarize_evidence(results: Sequence[CheckResult]) -> EvidenceSummary:
         examples=tuple(examples),
         unknown_checks=unknown,
         checks=len(results),
+        not_in_place=tuple(not_in_place.values()),
     )
 
 

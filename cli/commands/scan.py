@@ -27,8 +27,8 @@ STATUS_STYLE = {
     "FAIL": "bold red",
     "NOT_APPLICABLE": "dim",
     "UNKNOWN": "yellow",
+    "ADVISORY": "cyan",
 }
-STATUS_LABEL = {"PASS": "pass", "FAIL": "FAIL", "NOT_APPLICABLE": "n/a", "UNKNOWN": "unknown"}
 
 
 def _selected(patterns: tuple[str, ...]) -> Any:
@@ -44,40 +44,64 @@ def _selected(patterns: tuple[str, ...]) -> Any:
 
 
 def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> None:
-    """Results as a table; failing resources listed under their check."""
+    """Results as a table; failing (and advisory "not in place") resources under their check."""
     from rich.table import Table
     from rich.text import Text
 
+    from checks.result import ADVISORY_LABEL, Status
+
+    many = scan.multi_account
     table = Table(title=None, expand=False, show_lines=False)
     table.add_column("status", no_wrap=True)
+    if many:
+        table.add_column("account", no_wrap=True)
     table.add_column("check", no_wrap=True)
     table.add_column("region", no_wrap=True)
     table.add_column("best practices", no_wrap=True)
     table.add_column("what was found")
     for result in scan.results:
-        status = result.status.value
         found = Text()
         found.append_text(untrusted(result.reason, limit=200))
-        resources = result.resources if show_passing else result.failing
+        resources = result.resources if show_passing else (*result.failing, *result.not_in_place)
         for resource in resources[:20]:
             found.append("\n  ")
+            if resource.status is Status.ADVISORY:
+                found.append(f"{ADVISORY_LABEL}: ", style="cyan")
             found.append_text(untrusted(resource.id, "bold", limit=120))
             found.append(": ")
             found.append_text(untrusted(resource.detail, limit=160))
         if len(resources) > 20:
             found.append(f"\n  ... and {len(resources) - 20} more (see --format json)")
+        account = (untrusted(scan.account_of(result)),) if many else ()
         table.add_row(
-            Text(STATUS_LABEL[status], style=STATUS_STYLE[status]),
+            Text(result.status.label, style=STATUS_STYLE.get(result.status.value, "")),
+            *account,
             untrusted(result.check_id),
             untrusted(result.region),
             Text(" ".join(result.best_practices)),
             found,
         )
     console.print(table)
-    counts: dict[str, int] = {}
+    counts: dict[Status, int] = {}
     for result in scan.results:
-        counts[result.status.value] = counts.get(result.status.value, 0) + 1
-    summary = ", ".join(f"{counts.get(s, 0)} {STATUS_LABEL[s]}" for s in STATUS_LABEL)
+        counts[result.status] = counts.get(result.status, 0) + 1
+    summary = ", ".join(f"{counts.get(s, 0)} {s.label}" for s in Status)
+    if many:
+        accounts = scan.account_statuses()
+        scanned = [a for a in accounts if a.scanned]
+        console.print(Text(f"{len(scanned)} of {len(accounts)} account(s) scanned"))
+        for status in accounts:
+            line = Text("  ")
+            line.append_text(untrusted(status.label, limit=80))
+            line.append(
+                ": scanned" if status.scanned else ": NOT SCANNED",
+                style="" if status.scanned else "bold red",
+            )
+            if status.cause:
+                line.append(" (")
+                line.append_text(untrusted(status.cause, limit=240))
+                line.append(")")
+            console.print(line)
     console.print(
         Text(
             f"account {scan.account_id}, {len(scan.regions)} region(s), "
@@ -91,7 +115,7 @@ def _run_with_progress(run: Any, quiet: bool) -> ScanResult:
     """Run `run(progress, cancel)` with a rich progress bar on stderr (if a terminal)."""
     cancel = threading.Event()
     if quiet or not sys.stderr.isatty():
-        return run(None, cancel)  # type: ignore[no-any-return]
+        return run(None, cancel, None)  # type: ignore[no-any-return]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
@@ -103,11 +127,21 @@ def _run_with_progress(run: Any, quiet: bool) -> ScanResult:
         transient=True,
     ) as bar:
         task = bar.add_task("", total=None)
+        accounts = [""]
 
         def progress(done: int, total: int, check_id: str, region: str) -> None:
-            bar.update(task, completed=done, total=total, description=f"{check_id} {region}")
+            where = (
+                f"{accounts[0]} | {check_id} {region}" if accounts[0] else f"{check_id} {region}"
+            )
+            bar.update(task, completed=done, total=total, description=where)
 
-        return run(progress, cancel)  # type: ignore[no-any-return]
+        def on_account(done: int, total: int, current: str) -> None:
+            from review.text import safe_line
+
+            now = f", now {safe_line(current, 40)}" if current else ""
+            accounts[0] = f"accounts {done}/{total}{now}"
+
+        return run(progress, cancel, on_account)  # type: ignore[no-any-return]
 
 
 def _store_in_review(ctx: click.Context, review_ref: str, scan: ScanResult, pillar: Pillar) -> str:
@@ -170,6 +204,27 @@ def _store_in_review(ctx: click.Context, review_ref: str, scan: ScanResult, pill
 @click.option("--adaptive", is_flag=True, help="Use botocore's adaptive retry mode.")
 @click.option("--demo", is_flag=True, help="Scan the simulated demo account (no AWS needed).")
 @click.option("--show-passing", is_flag=True, help="Table: list passing resources too.")
+@click.option(
+    "--organization",
+    is_flag=True,
+    help="Scan every active account of the organization (from the management account "
+    "or a delegated administrator).",
+)
+@click.option(
+    "--ou", "ous", multiple=True, help="With --organization: only accounts under this OU."
+)
+@click.option(
+    "--exclude-account", "excluded", multiple=True, help="With --organization: skip this account."
+)
+@click.option(
+    "--account", "account_ids", multiple=True, help="Scan this account (repeat for more)."
+)
+@click.option(
+    "--role-name",
+    default=None,
+    help="Role assumed in other accounts (default OrganizationAccountAccessRole).",
+)
+@click.option("--external-id", default=None, help="External id required by that role, if any.")
 @click.pass_context
 def scan(
     ctx: click.Context,
@@ -185,8 +240,17 @@ def scan(
     adaptive: bool,
     demo: bool,
     show_passing: bool,
+    organization: bool,
+    ous: tuple[str, ...],
+    excluded: tuple[str, ...],
+    account_ids: tuple[str, ...],
+    role_name: str | None,
+    external_id: str | None,
 ) -> None:
-    """Gather read-only evidence from an AWS account and propose answers.
+    """Gather read-only evidence from an AWS account (or many) and propose answers.
+
+    --organization scans the organization's accounts, --account the ones named; other
+    accounts than the caller's are reached by assuming --role-name there.
 
     Exit codes: 0 ok, 1 usage, 2 credentials or permissions stopped the scan,
     3 --fail-on met, 130 interrupted (partial results are still written).
@@ -201,7 +265,17 @@ def scan(
             "--demo scans the simulated account: drop --profile/--endpoint-url/--region."
         )
 
-    def run(progress: Any, cancel: threading.Event) -> ScanResult:
+    bad = [a for a in (*account_ids, *excluded) if not (a.isdigit() and len(a) == 12)]
+    if bad:
+        raise CliError(f"{bad[0]!r} is not an AWS account id (12 digits).")
+    if (ous or excluded) and not organization:
+        raise CliError("--ou and --exclude-account go with --organization.")
+    if organization and account_ids:
+        raise CliError("use --organization or --account, not both.")
+    if demo and (organization or account_ids):
+        raise CliError("--demo scans the simulated account alone.")
+
+    def run(progress: Any, cancel: threading.Event, on_account: Any = None) -> ScanResult:
         if demo:
             from checks.demo import run_demo_scan
 
@@ -224,6 +298,36 @@ def scan(
             raise CliError(str(error), exit_codes.CREDENTIALS) from None
         for note in aws.notes:
             click.echo(f"pillar: warning: {note}", err=True)
+        if organization or account_ids:
+            from checks.accounts import (
+                AccountsError,
+                RoleOptions,
+                named_accounts,
+                organization_accounts,
+                run_accounts_scan,
+            )
+
+            try:
+                targets = (
+                    organization_accounts(aws, ous, excluded)
+                    if organization
+                    else named_accounts(aws, account_ids)
+                )
+            except AccountsError as error:
+                raise CliError(str(error), exit_codes.CREDENTIALS) from None
+            role = RoleOptions(external_id=external_id)
+            if role_name:
+                role = RoleOptions(role_name=role_name, external_id=external_id)
+            return run_accounts_scan(
+                aws,
+                targets,
+                checks,
+                role=role,
+                concurrency=concurrency,
+                progress=progress,
+                on_account=on_account,
+                cancel=cancel,
+            )
         return run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
 
     result = _run_with_progress(run, quiet=fmt == "json" and output is None)
@@ -264,10 +368,19 @@ def scan(
 @click.command("iam-policy")
 @click.option("--check", "patterns", multiple=True, help="Only checks matching this glob.")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and their actions.")
-def iam_policy(patterns: tuple[str, ...], list_checks: bool) -> None:
-    """Print the least-privilege IAM policy (JSON) that pillar's checks need."""
+@click.option(
+    "--sync", is_flag=True, help="The policy for `pillar wa` (WA Tool sync) instead of scans."
+)
+def iam_policy(patterns: tuple[str, ...], list_checks: bool, sync: bool) -> None:
+    """Print the least-privilege IAM policy (JSON) that pillar's checks need
+    (with --sync: what `pillar wa` needs, from the sync client's own allow-list)."""
     from checks.report import iam_policy as build
 
+    if sync:
+        from review.watool.client import iam_policy as sync_policy
+
+        click.echo(json.dumps(sync_policy(), indent=2))
+        return
     checks = _selected(patterns)
     if list_checks:
         for check in checks:

@@ -336,3 +336,29 @@ def test_token_bucket_paces_after_the_burst() -> None:
     assert waits[:2] == [0.0, 0.0]
     assert 0.05 < waits[2] <= 0.11
     assert waits[3] > waits[2]
+
+
+def test_cli_scan_organization_json(org: Org, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from cli.main import main
+
+    args = ["scan", "--organization", "--exclude-account", org.accounts["excluded"]]
+    args += ["--region", "eu-west-1", "--region", "us-east-1", "--format", "json"]
+    for pattern in CHECKS:
+        args += ["--check", pattern]
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    out, err = capsys.readouterr()
+    assert exited.value.code in (0, None), err
+    data = json.loads(out)
+    listed = {a["account_id"]: a["status"] for a in data["accounts"]}
+    assert org.accounts["excluded"] not in listed
+    assert listed[org.accounts["prod"]] == "scanned"
+    assert all("account_id" in c for c in data["checks"])
+    bp = data["best_practices"]["SEC02-BP01"]
+    assert bp["accounts"]["failing_checks"]["iam.console_mfa"] == [org.accounts["prod"]]
+    with pytest.raises(SystemExit) as exited:
+        main(["scan", "--ou", "ou-x", "--format", "json"])
+    assert exited.value.code == 1
+    assert "--organization" in capsys.readouterr().err
