@@ -234,15 +234,38 @@ def organization_trail(ctx: Context) -> Outcome:
     return found
 
 
+DELEGATED = (
+    "organizations:ListDelegatedAdministrators",
+    "organizations:ListDelegatedServicesForAccount",
+)
+
+
+def delegated_admins(ctx: Context) -> dict[str, list[str]]:
+    """Service principal -> delegated administrator accounts ('id (name)'), read once."""
+
+    def load() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        admins = ctx.call("organizations", "list_delegated_administrators")
+        for admin in admins.get("DelegatedAdministrators", []):
+            account = str(admin.get("Id"))
+            services = ctx.call(
+                "organizations", "list_delegated_services_for_account", AccountId=account
+            ).get("DelegatedServices", [])
+            for service in services:
+                label = f"{account} ({admin.get('Name')})" if admin.get("Name") else account
+                found.setdefault(str(service.get("ServicePrincipal")), []).append(label)
+        return found
+
+    return ctx.once("delegated-admins", load)
+
+
 def _delegated(ctx: Context, services: dict[str, str]) -> Outcome:
     def read(org: dict[str, Any]) -> Outcome:
+        admins = delegated_admins(ctx)
         found: list[Resource] = []
         for principal, label in services.items():
-            admins = ctx.call(
-                "organizations", "list_delegated_administrators", ServicePrincipal=principal
-            ).get("DelegatedAdministrators", [])
-            if admins:
-                names = ", ".join(f"{a.get('Id')} ({a.get('Name')})" for a in admins)
+            if admins.get(principal):
+                names = ", ".join(admins[principal])
                 found.append(passed(principal, f"{label} delegated to {names}"))
             else:
                 found.append(failed(principal, f"{label} has no delegated administrator account"))
@@ -257,7 +280,7 @@ def _delegated(ctx: Context, services: dict[str, str]) -> Outcome:
     bps=("SEC04-BP02", "SEC01-BP01"),
     service="organizations",
     scope=Scope.ORGANIZATION,
-    actions=(ORG_READ, "organizations:ListDelegatedAdministrators"),
+    actions=(ORG_READ, *DELEGATED),
 )
 def detection_admins(ctx: Context) -> Outcome:
     return _delegated(ctx, DETECTION_ADMINS)
@@ -269,7 +292,7 @@ def detection_admins(ctx: Context) -> Outcome:
     bps=("SEC01-BP01",),
     service="organizations",
     scope=Scope.ORGANIZATION,
-    actions=(ORG_READ, "organizations:ListDelegatedAdministrators"),
+    actions=(ORG_READ, *DELEGATED),
 )
 def access_admins(ctx: Context) -> Outcome:
     return _delegated(ctx, ACCESS_ADMINS)
@@ -281,11 +304,7 @@ def access_admins(ctx: Context) -> Outcome:
     bps=("SEC03-BP07",),
     service="accessanalyzer",
     scope=Scope.ORGANIZATION,
-    actions=(
-        ORG_READ,
-        "access-analyzer:ListAnalyzers",
-        "organizations:ListDelegatedAdministrators",
-    ),
+    actions=(ORG_READ, "access-analyzer:ListAnalyzers", *DELEGATED),
     services=("accessanalyzer", "organizations"),
 )
 def organization_zone(ctx: Context) -> Outcome:
@@ -304,14 +323,10 @@ def organization_zone(ctx: Context) -> Outcome:
     if found:
         return found
     try:
-        admins = ctx.call(
-            "organizations",
-            "list_delegated_administrators",
-            ServicePrincipal="access-analyzer.amazonaws.com",
-        ).get("DelegatedAdministrators", [])
+        admins = delegated_admins(ctx).get("access-analyzer.amazonaws.com", [])
     except CallFailed:
         admins = []
-    others = [str(a.get("Id")) for a in admins if str(a.get("Id")) != ctx.account_id]
+    others = [a for a in admins if not a.startswith(ctx.account_id)]
     if others:
         return not_applicable(
             f"Access Analyzer is administered from account {', '.join(others)}: its "

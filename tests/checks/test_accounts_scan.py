@@ -362,3 +362,132 @@ def test_cli_scan_organization_json(org: Org, capsys: pytest.CaptureFixture[str]
         main(["scan", "--ou", "ou-x", "--format", "json"])
     assert exited.value.code == 1
     assert "--organization" in capsys.readouterr().err
+
+
+GUARDRAIL_SCP = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Deny",
+            "Action": [
+                "organizations:LeaveOrganization",
+                "cloudtrail:StopLogging",
+                "guardduty:*",
+                "config:StopConfigurationRecorder",
+                "securityhub:DisableSecurityHub",
+            ],
+            "Resource": "*",
+            "Condition": {"ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::*:role/Admin"}},
+        }
+    ],
+}
+
+
+def org_results(org: Org, pattern: str) -> dict[str, Any]:
+    from checks.runner import run_scan
+
+    scan = run_scan(org.caller, select((pattern,)))
+    return {r.check_id: r for r in scan.results}
+
+
+def test_organization_checks_from_the_management_account(org: Org) -> None:
+    import json
+
+    organizations = boto3.client("organizations", region_name="us-east-1")
+    found = org_results(org, "organizations.*")
+    ous = found["organizations.ou_structure"]
+    assert ous.status is Status.FAIL
+    failing = {r.id.rsplit("/", 1)[-1] for r in ous.failing}
+    assert failing == {org.accounts["broken"], org.accounts["excluded"]}
+    guard_result = found["organizations.scp_guardrails"]
+    assert len(guard_result.failing) == 4  # no guardrail SCP yet, management excluded
+    assert "leaving the organization" in guard_result.failing[0].detail
+
+    policy = organizations.create_policy(
+        Content=json.dumps(GUARDRAIL_SCP),
+        Description="guardrails",
+        Name="guardrails",
+        Type="SERVICE_CONTROL_POLICY",
+    )["Policy"]["PolicySummary"]["Id"]
+    organizations.attach_policy(PolicyId=policy, TargetId=org.ou_id)
+    organizations.register_delegated_administrator(
+        AccountId=org.accounts["prod"], ServicePrincipal="guardduty.amazonaws.com"
+    )
+    found = org_results(org, "organizations.*")
+    guard_result = found["organizations.scp_guardrails"]
+    passing = {r.id.rsplit("/", 1)[-1] for r in guard_result.resources if r.status is Status.PASS}
+    assert passing == {org.accounts["prod"], org.accounts["staging"]}  # under the OU
+    assert {r.id.rsplit("/", 1)[-1] for r in guard_result.failing} == {
+        org.accounts["broken"],
+        org.accounts["excluded"],
+    }
+    admins = {r.id: r.status for r in found["organizations.detection_admins"].resources}
+    assert admins["guardduty.amazonaws.com"] is Status.PASS
+    assert admins["securityhub.amazonaws.com"] is Status.FAIL
+    trail = found["organizations.organization_trail"]
+    assert trail.status is Status.FAIL
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="org-trail-logs")
+    cloudtrail = boto3.client("cloudtrail", region_name="eu-west-1")
+    cloudtrail.create_trail(
+        Name="org", S3BucketName="org-trail-logs", IsOrganizationTrail=True, IsMultiRegionTrail=True
+    )
+    cloudtrail.start_logging(Name="org")
+    assert (
+        org_results(org, "organizations.organization_trail")[
+            "organizations.organization_trail"
+        ].status
+        is Status.PASS
+    )
+
+
+def test_organization_checks_run_from_the_caller_only(org: Org) -> None:
+    scan = AccountsScan(
+        org.caller,
+        [Target(org.accounts["prod"], "prod")],
+        select(("organizations.ou_structure",)),
+    ).run()
+    # Run from the management account as the caller (not a target): attributed to it.
+    by_account = {r.account_id: r for r in scan.results}
+    assert set(by_account) == {ACCOUNT_ID}
+    assert scan.accounts[0].cause == "organization-level checks only"
+
+
+def test_access_analyzer_organization_zone(org: Org) -> None:
+    from checks.calls import CallLayer
+    from checks.runner import run_scan
+
+    check = select(("accessanalyzer.organization_zone",))
+    layer = CallLayer(org.caller.clients)
+    stubs = []
+    from botocore.stub import Stubber
+
+    for region in REGIONS:
+        stub = Stubber(org.caller.clients.get("accessanalyzer", region))
+        stub.add_response(
+            "list_analyzers",
+            {
+                "analyzers": [
+                    {
+                        "arn": f"arn:aws:access-analyzer:{region}:{ACCOUNT_ID}:analyzer/org",
+                        "name": "org",
+                        "type": "ORGANIZATION",
+                        "createdAt": datetime(2026, 1, 1, tzinfo=UTC),
+                        "status": "ACTIVE" if region == "eu-west-1" else "CREATING",
+                    }
+                ]
+            },
+            {"type": "ORGANIZATION"},
+        )
+        stub.activate()
+        stubs.append(stub)
+    try:
+        result = run_scan(org.caller, check, calls=layer).results[0]
+    finally:
+        for stub in stubs:
+            stub.deactivate()
+    assert result.status is Status.PASS
+    assert [r.id for r in result.resources] == [
+        f"arn:aws:access-analyzer:eu-west-1:{ACCOUNT_ID}:analyzer/org"
+    ]
