@@ -102,3 +102,46 @@ async def test_errors_show_as_one_sentence(
         await wait_for(pilot, lambda: not screen.running and result_text(screen))
         assert result_text(screen).startswith("no WA Tool workload named 'No such workload'")
     assert service.writes() == []
+
+
+async def test_keys_on_home_and_in_the_review_and_the_header(
+    tmp_path: object, fake: tuple[FakeWaTool, str], pillar: object
+) -> None:
+    from pathlib import Path
+
+    from tui.screens.home import HomeScreen
+    from tui.screens.review import ReviewScreen
+    from tui.widgets.review_view import ReviewHeader
+
+    assert isinstance(tmp_path, Path)
+    _, url = fake
+    store = ReviewStore(tmp_path / "home", pillar)  # type: ignore[arg-type]
+    answered(store)
+    app = PillarApp(store, person="alice", scan_source=ScanSource(endpoint_url=url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.listing)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, WaSyncScreen))
+        screen = app.screen
+        assert isinstance(screen, WaSyncScreen)
+        screen.query_one("#wa-region").value = "eu-west-1"  # type: ignore[attr-defined]
+        await pilot.click("#push")
+        await wait_for(pilot, lambda: not screen.running and result_text(screen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        review_screen = app.screen
+        header = review_screen.query_one(ReviewHeader)
+        await wait_for(pilot, lambda: "WA Tool: in step" in str(header.render()))
+        await pilot.press("space")  # the selected best practice toggles: a change to push
+        await wait_for(pilot, lambda: "WA Tool: 1 to push" in str(header.render()))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, WaSyncScreen))
+        sync = app.screen
+        assert isinstance(sync, WaSyncScreen) and sync.saver is app.saver
+        await pilot.press("p")
+        await wait_for(pilot, lambda: not sync.running and result_text(sync))
+        assert "1 answer(s) sent, 1 write call(s)" in result_text(sync)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "WA Tool: in step" in str(header.render()))
