@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from questions.fields import Fields
+from questions.ids import BP_ID, QUESTION_ID
 from questions.model import (
     Area,
     BestPractice,
@@ -28,11 +29,9 @@ from questions.model import (
 
 BANK_DIR = Path(__file__).parent / "security"
 
-QUESTION_ID = re.compile(r"^SEC(\d{2})$")
-BP_ID = re.compile(r"^(SEC\d{2})-BP(\d{2})$")
+CHOICE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+"""A WA Tool choice id (lowercase words joined by underscores, at most 64 characters)."""
 HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s]*)?$")
-
-E = TypeVar("E", bound=StrEnum)
 
 
 class BankError(ValueError):
@@ -48,62 +47,41 @@ class BankError(ValueError):
         super().__init__(f"question bank {where}{problem}")
 
 
-class _Fields:
-    """Typed access to one TOML table with the path used in error messages."""
+class _Fields(Fields):
+    """One TOML table of the bank; errors name the file and the field's path."""
+
+    MISSING = "is required but missing"
+    SHOW_VALUES = True
 
     def __init__(self, file: Path, data: dict[str, Any], path: str = "") -> None:
+        super().__init__(data, path)
         self.file = file
-        self.data = data
-        self.path = path
-        self.used: set[str] = set()
-
-    def _name(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
 
     def fail(self, key: str, problem: str) -> BankError:
-        return BankError(self.file, self._name(key), problem)
+        return BankError(self.file, self.name(key), problem)
 
-    def _get(self, key: str, optional: bool = False) -> Any:
-        self.used.add(key)
-        if key not in self.data:
-            if optional:
-                return None
-            raise self.fail(key, "is required but missing")
-        return self.data[key]
-
-    def text(self, key: str, *, pattern: re.Pattern[str] | None = None) -> str:
-        value = self._get(key)
+    def text(
+        self, key: str, default: str | None = None, *, pattern: re.Pattern[str] | None = None
+    ) -> str:
+        """Non-empty text, its whitespace folded (bank text is prose wrapped in TOML)."""
+        value = self.get(key) if default is None else self.get(key, default)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(key, "must be non-empty text")
         if pattern is not None and not pattern.match(value):
             raise self.fail(key, f"{value!r} does not have the expected form")
         return " ".join(value.split()) if "\n" in value else value.strip()
 
-    def optional_text(self, key: str) -> str | None:
+    def optional_text(self, key: str, *, pattern: re.Pattern[str] | None = None) -> str | None:
         if self.data.get(key) in (None, ""):
             self.used.add(key)
             return None
-        return self.text(key)
-
-    def boolean(self, key: str) -> bool:
-        value = self._get(key)
-        if not isinstance(value, bool):
-            raise self.fail(key, "must be true or false")
-        return value
+        return self.text(key, pattern=pattern)
 
     def url(self, key: str) -> str:
         value = self.text(key)
         if not HTTPS_URL.match(value):
             raise self.fail(key, f"{value!r} is not an https link")
         return value
-
-    def enum(self, key: str, kind: type[E]) -> E:
-        value = self._get(key)
-        try:
-            return kind(value)
-        except ValueError:
-            allowed = ", ".join(member.value for member in kind)
-            raise self.fail(key, f"must be one of {allowed} (got {value!r})") from None
 
     def text_list(
         self,
@@ -114,7 +92,7 @@ class _Fields:
         check: Callable[[str], bool] | None = None,
         what: str = "text",
     ) -> tuple[str, ...]:
-        value = self._get(key)
+        value = self.get(key)
         if not isinstance(value, list):
             raise self.fail(key, "must be a list")
         if not at_least <= len(value) <= at_most:
@@ -130,20 +108,15 @@ class _Fields:
         return tuple(items)
 
     def tables(self, key: str) -> list[_Fields]:
-        value = self._get(key)
+        value = self.get(key)
         if not isinstance(value, list) or not value:
             raise self.fail(key, "must be a non-empty list of tables")
         result: list[_Fields] = []
         for index, item in enumerate(value):
             if not isinstance(item, dict):
                 raise self.fail(f"{key}[{index}]", "must be a table")
-            result.append(_Fields(self.file, item, self._name(f"{key}[{index}]")))
+            result.append(_Fields(self.file, item, self.name(f"{key}[{index}]")))
         return result
-
-    def no_unknown_keys(self) -> None:
-        unknown = sorted(set(self.data) - self.used)
-        if unknown:
-            raise self.fail(unknown[0], "is not a known field (a typo?)")
 
 
 def _read_toml(file: Path) -> dict[str, Any]:
@@ -175,7 +148,7 @@ def _best_practice(fields: _Fields, question_id: str) -> BestPractice:
         risk=fields.enum("risk", Risk),
         risk_source=fields.url("risk_source"),
         risk_verified=fields.boolean("risk_verified"),
-        choice_id=fields.optional_text("choice_id"),
+        choice_id=fields.optional_text("choice_id", pattern=CHOICE_ID),
         description=fields.text("description"),
         evidence=fields.text_list("evidence", at_least=1, at_most=8),
         evidence_role=fields.enum("evidence_role", EvidenceRole),
@@ -207,6 +180,14 @@ def load_question(file: Path) -> Question:
             raise fields.fail(
                 f"best_practices[{index - 1}].id", f"expected BP{index:02d}, found {bp.id}"
             )
+    none_choice_id = fields.optional_text("none_choice_id", pattern=CHOICE_ID)
+    choices = [bp.choice_id for bp in best_practices if bp.choice_id is not None]
+    if len(set(choices)) != len(choices):
+        raise fields.fail("best_practices", "two best practices have the same choice_id")
+    if none_choice_id is not None and none_choice_id in choices:
+        raise fields.fail(
+            "none_choice_id", f"{none_choice_id!r} is also a best practice's choice_id"
+        )
     question = Question(
         id=question_id,
         wa_question_id=fields.text("wa_question_id"),
@@ -217,6 +198,7 @@ def load_question(file: Path) -> Question:
         prompts=fields.text_list("prompts", at_least=2, at_most=4),
         best_practices=best_practices,
         source=fields.url("source"),
+        none_choice_id=none_choice_id,
     )
     fields.no_unknown_keys()
     return question

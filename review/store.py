@@ -80,6 +80,8 @@ from review.model import (
     QuestionState,
     Responses,
     Review,
+    SyncedQuestion,
+    WorkloadLink,
     Workshop,
     utc_now,
 )
@@ -1063,6 +1065,90 @@ class ReviewSession:
         new = replace(self._review, milestones=(*self._review.milestones, milestone))
         self._commit(new, lambda: self._append("milestones", [codec.milestone_to_dict(milestone)]))
         return milestone
+
+    # --- sync with the AWS WA Tool (review.watool decides what; the session stores it) --
+
+    def link_workload(self, link: WorkloadLink | None) -> Review:
+        """Remember the AWS WA Tool workload this review syncs with (None forgets it)."""
+        if link == self._review.wa_link:
+            return self._review
+        new = replace(self._review, wa_link=link, updated_at=utc_now())
+        _check_storable(codec.details_to_dict, _details_from_dict, new, "the workload link")
+
+        def forget() -> None:  # the record is upserted (merged): drop the old member first
+            self._db.table("review").update(
+                lambda doc: doc.pop("wa_tool", None), doc_ids=[int(SINGLE)]
+            )
+
+        return self._commit(new, forget if link is None else _nothing)
+
+    def record_sync(self, synced: Iterable[SyncedQuestion]) -> Review:
+        """Remember what both sides agreed for some questions (the review's answers are
+        not touched). Refused when the review is not linked to a workload."""
+        link = self._review.wa_link
+        if link is None:
+            raise InvalidChange("this review is not linked to an AWS WA Tool workload")
+        new_link = link.with_synced(synced)
+        if new_link == link:
+            return self._review
+        return self._commit(replace(self._review, wa_link=new_link), _nothing)
+
+    def apply_remote(
+        self,
+        answers: Iterable[tuple[str, AnswerStatus, NotApplicableReason | None]],
+        states: Iterable[QuestionState],
+        synced: Iterable[SyncedQuestion],
+        *,
+        by: str,
+        why: str,
+    ) -> Review:
+        """Answers and question states taken from the AWS WA Tool, and what both sides
+        agree afterwards, in one durable write. Best practices whose status and reason do
+        not change are left as they are (who answered them and when are kept); every
+        change is in the history with `by` and `why`, like any other answer."""
+        link = self._review.wa_link
+        if link is None:
+            raise InvalidChange("this review is not linked to an AWS WA Tool workload")
+        now = utc_now()
+        review = self._review
+        responses = review.responses
+        new_answers: list[Answer] = []
+        history: list[AnswerChange] = []
+        for bp_id, status, reason in answers:
+            bp_id = self._check_bp(bp_id)
+            old = responses.answer(bp_id)
+            if old.status is status and old.reason is reason:
+                continue
+            new_answers.append(Answer(bp_id, status, reason, old.note, by, now))
+            history.append(AnswerChange(bp_id, now, by, old.status, status, why))
+        new_states = [
+            s
+            for s in states
+            if self._check_question(s.question_id) and s != responses.question_state(s.question_id)
+        ]
+        responses = responses.with_answers(new_answers)
+        for state in new_states:
+            responses = responses.with_question_state(state)
+        changed = bool(new_answers or new_states)
+        new = replace(
+            review,
+            responses=responses,
+            history=(*review.history, *history),
+            wa_link=link.with_synced(synced),
+            updated_at=now if changed else review.updated_at,
+        )
+        if new == review:
+            return review
+
+        def write() -> None:
+            for answer in new_answers:
+                self._upsert("answers", answer.bp_id, codec.answer_to_dict(answer))
+            for state in new_states:
+                self._upsert("questions", state.question_id, codec.question_state_to_dict(state))
+            for index, change in enumerate(history, start=len(review.history)):
+                self._db.table(history_table(index)).insert(codec.change_to_dict(change))
+
+        return self._commit(new, write)
 
 
 def _tinydb(storage: DurableStorage) -> TinyDB:
