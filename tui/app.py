@@ -10,7 +10,8 @@ from textual.app import App
 from textual.binding import Binding
 
 from review.model import Review, utc_now
-from review.store import ReviewSession, ReviewStore
+from review.session import ReviewSession
+from review.store import ReviewStore
 from tui.commands_palette import PillarCommands
 from tui.saver import Saver
 from tui.scanning import ScanSource

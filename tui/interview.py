@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
-    from review.store import ReviewSession
+    from review.session import ReviewSession
 
 REASON_TITLES: dict[NotApplicableReason, str] = {
     NotApplicableReason.OUT_OF_SCOPE: "Out of scope for this workload (OUT_OF_SCOPE)",

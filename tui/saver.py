@@ -17,7 +17,7 @@ from typing import Any
 
 from textual.app import App
 
-from review.store import ReviewSession
+from review.session import ReviewSession
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from checks.result import Proposal
 from questions import Pillar, Question
 from review.model import AnswerStatus, Review, notes_warning
 from review.risk import effective_status, review_risk
-from review.store import AppliedProposals, ReviewSession
+from review.session import AppliedProposals, ReviewSession
 from review.text import safe_line
 from review.workshop import (
     elapsed,
