@@ -33,7 +33,7 @@ def bank_load_ms(runs: int = 50) -> float:
 
 
 if __name__ == "__main__":
-    entry = [sys.executable, "-c", "from tui.cli import main; main()"]
+    entry = [sys.executable, "-c", "from cli.main import main; main()"]
     print(f"pillar --help     median {median_seconds([*entry, '--help']) * 1000:7.1f} ms")
     print(f"pillar --version  median {median_seconds([*entry, '--version']) * 1000:7.1f} ms")
     print(f"load whole bank   median {bank_load_ms():7.2f} ms")

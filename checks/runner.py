@@ -53,7 +53,29 @@ def summarize(resources: Sequence[Resource]) -> tuple[Status, str]:
     failing = [r for r in resources if r.status is Status.FAIL]
     if failing:
         return Status.FAIL, f"{len(failing)} of {len(resources)} failing"
+    undecided = [r for r in resources if r.status is Status.UNKNOWN]
+    if undecided:
+        return Status.UNKNOWN, (
+            f"{len(undecided)} of {len(resources)} could not be judged: "
+            f"{undecided[0].id}: {undecided[0].detail}"
+        )
     return Status.PASS, f"{len(resources)} examined, none failing"
+
+
+def as_advisory(
+    status: Status, reason: str, resources: Sequence[Resource]
+) -> tuple[Status, str, list[Resource]]:
+    """An advisory check's findings: FAIL becomes ADVISORY ("not in place"), never a fault."""
+    absent = [
+        Resource(r.id, Status.ADVISORY, r.detail) if r.status is Status.FAIL else r
+        for r in resources
+    ]
+    if status is not Status.FAIL:
+        return status, reason, absent
+    missing = sum(r.status is Status.ADVISORY for r in absent)
+    if reason.endswith(" failing") and missing:
+        reason = f"{missing} of {len(absent)} not in place (advisory)"
+    return Status.ADVISORY, reason, absent
 
 
 def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
@@ -67,6 +89,12 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
         cause: Cause | None = None,
         action: str | None = None,
     ) -> CheckResult:
+        if check.advisory:
+            status, reason, resources = as_advisory(status, reason, resources)
+        elif status is Status.ADVISORY or any(r.status is Status.ADVISORY for r in resources):
+            status, cause = Status.UNKNOWN, Cause.ERROR
+            reason = f"check {check.id} reports ADVISORY but is not declared advisory=True"
+            resources = ()
         return CheckResult(
             check_id=check.id,
             title=check.title,
@@ -77,7 +105,12 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
             reason=reason,
             cause=cause,
             missing_action=action,
-            resources=tuple(sorted(resources, key=lambda r: (r.status is not Status.FAIL, r.id))),
+            resources=tuple(
+                sorted(
+                    resources,
+                    key=lambda r: (r.status not in (Status.FAIL, Status.ADVISORY), r.id),
+                )
+            ),
         )
 
     if calls.cancel.is_set():
@@ -112,7 +145,9 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
         return result(outcome.status, outcome.reason, outcome.resources)
     resources = list(outcome)
     status, reason = summarize(resources)
-    return result(status, reason, resources)
+    return result(
+        status, reason, resources, Cause.UNSUPPORTED if status is Status.UNKNOWN else None
+    )
 
 
 def cancelled(task: Task) -> CheckResult:

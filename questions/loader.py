@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from questions.ids import BP_ID, QUESTION_ID
 from questions.model import (
     Area,
     BestPractice,
@@ -28,8 +29,8 @@ from questions.model import (
 
 BANK_DIR = Path(__file__).parent / "security"
 
-QUESTION_ID = re.compile(r"^SEC(\d{2})$")
-BP_ID = re.compile(r"^(SEC\d{2})-BP(\d{2})$")
+CHOICE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+"""A WA Tool choice id (lowercase words joined by underscores, at most 64 characters)."""
 HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s]*)?$")
 
 E = TypeVar("E", bound=StrEnum)
@@ -79,11 +80,11 @@ class _Fields:
             raise self.fail(key, f"{value!r} does not have the expected form")
         return " ".join(value.split()) if "\n" in value else value.strip()
 
-    def optional_text(self, key: str) -> str | None:
+    def optional_text(self, key: str, *, pattern: re.Pattern[str] | None = None) -> str | None:
         if self.data.get(key) in (None, ""):
             self.used.add(key)
             return None
-        return self.text(key)
+        return self.text(key, pattern=pattern)
 
     def boolean(self, key: str) -> bool:
         value = self._get(key)
@@ -175,7 +176,7 @@ def _best_practice(fields: _Fields, question_id: str) -> BestPractice:
         risk=fields.enum("risk", Risk),
         risk_source=fields.url("risk_source"),
         risk_verified=fields.boolean("risk_verified"),
-        choice_id=fields.optional_text("choice_id"),
+        choice_id=fields.optional_text("choice_id", pattern=CHOICE_ID),
         description=fields.text("description"),
         evidence=fields.text_list("evidence", at_least=1, at_most=8),
         evidence_role=fields.enum("evidence_role", EvidenceRole),
@@ -207,6 +208,14 @@ def load_question(file: Path) -> Question:
             raise fields.fail(
                 f"best_practices[{index - 1}].id", f"expected BP{index:02d}, found {bp.id}"
             )
+    none_choice_id = fields.optional_text("none_choice_id", pattern=CHOICE_ID)
+    choices = [bp.choice_id for bp in best_practices if bp.choice_id is not None]
+    if len(set(choices)) != len(choices):
+        raise fields.fail("best_practices", "two best practices have the same choice_id")
+    if none_choice_id is not None and none_choice_id in choices:
+        raise fields.fail(
+            "none_choice_id", f"{none_choice_id!r} is also a best practice's choice_id"
+        )
     question = Question(
         id=question_id,
         wa_question_id=fields.text("wa_question_id"),
@@ -217,6 +226,7 @@ def load_question(file: Path) -> Question:
         prompts=fields.text_list("prompts", at_least=2, at_most=4),
         best_practices=best_practices,
         source=fields.url("source"),
+        none_choice_id=none_choice_id,
     )
     fields.no_unknown_keys()
     return question

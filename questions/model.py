@@ -91,10 +91,19 @@ class Question:
     prompts: tuple[str, ...]
     best_practices: tuple[BestPractice, ...]
     source: str
+    none_choice_id: str | None = None
+    """The WA Tool's "None of these" choice of this question (e.g. sec_identities_no)."""
 
     @property
     def number(self) -> int:
         return int(self.id.removeprefix("SEC"))
+
+    def best_practice_of_choice(self, choice_id: str) -> BestPractice | None:
+        """The best practice whose WA Tool choice id is `choice_id` (None if none is)."""
+        for bp in self.best_practices:
+            if bp.choice_id == choice_id:
+                return bp
+        return None
 
     def best_practice(self, bp_id: str) -> BestPractice:
         for bp in self.best_practices:

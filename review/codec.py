@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from checks.result import ScanResult
+from questions.ids import BP_ID, QUESTION_ID
 from review.errors import InvalidReviewData
 from review.model import (
     THE_ROOM,
@@ -31,6 +32,8 @@ from review.model import (
     QuestionState,
     Responses,
     Review,
+    SyncedQuestion,
+    WorkloadLink,
     Workshop,
 )
 from review.plan import ItemStatus, PlanTracking
@@ -38,8 +41,6 @@ from review.plan import ItemStatus, PlanTracking
 REVIEW_ID = re.compile(r"^[0-9a-f]{32}$")
 """Review ids are uuid4 hex: 32 lowercase hex digits (file names derive from them)."""
 
-BP_ID = re.compile(r"^SEC\d{2}-BP\d{2}$")
-QUESTION_ID = re.compile(r"^SEC\d{2}$")
 PARKED_ID = re.compile(r"^P[1-9]\d{0,8}$")
 
 MAX_TEXT = 16 * 1024 * 1024
@@ -546,6 +547,50 @@ def sorted_parking_lot(items: tuple[ParkedItem, ...], where: str) -> tuple[Parke
     return tuple(sorted(items, key=lambda p: p.number))
 
 
+# --- the AWS WA Tool workload a review syncs with (review.watool) ---------------------
+
+WORKLOAD_ARN = re.compile(
+    r"^arn:aws[a-z-]*:wellarchitected:[a-z0-9-]+:\d{12}:workload/[0-9a-f]{32}$"
+)
+FINGERPRINT = re.compile(r"^[0-9a-f]{16,64}$")
+
+
+def workload_link_to_dict(link: WorkloadLink) -> dict[str, Any]:
+    return {
+        "arn": link.arn,
+        "region": link.region,
+        "linked_at": link.linked_at.isoformat(),
+        "lens_alias": link.lens_alias,
+        "synced": [
+            {"question": s.question_id, "fingerprint": s.fingerprint, "at": s.at.isoformat()}
+            for s in link.synced
+        ],
+    }
+
+
+def _synced_from_dict(data: object, where: str) -> SyncedQuestion:
+    f = Fields(data, where)
+    return SyncedQuestion(
+        question_id=f.pattern("question", QUESTION_ID, "a question id like SEC01"),
+        fingerprint=f.pattern("fingerprint", FINGERPRINT, "a hexadecimal fingerprint"),
+        at=f.time("at"),
+    )
+
+
+def workload_link_from_dict(data: object, where: str) -> WorkloadLink:
+    f = Fields(data, where)
+    synced = f.objects("synced", _synced_from_dict)
+    if len({s.question_id for s in synced}) != len(synced):
+        raise f.fail("synced", "names a question twice")
+    return WorkloadLink(
+        arn=f.pattern("arn", WORKLOAD_ARN, "the ARN of an AWS WA Tool workload"),
+        region=f.pattern("region", re.compile(r"^[a-z0-9-]{1,40}$"), "an AWS region name"),
+        linked_at=f.time("linked_at"),
+        lens_alias=f.text("lens_alias", "wellarchitected"),
+        synced=tuple(sorted(synced, key=lambda s: s.question_id)),
+    )
+
+
 # --- the review ---------------------------------------------------------------------
 
 
@@ -567,6 +612,8 @@ def details_to_dict(review: Review) -> dict[str, Any]:
         "last_question": review.last_question,
         "notes": review.notes,
         "plan": [tracking_to_dict(t) for t in review.plan],
+        # Only once linked: files and exports of unlinked reviews stay as they were.
+        **({"wa_tool": workload_link_to_dict(review.wa_link)} if review.wa_link else {}),
     }
 
 
@@ -585,6 +632,8 @@ def review_from_parts(
     names = [m.name for m in milestones]
     if len(set(names)) != len(names):
         raise InvalidReviewData(f"{where}: two milestones have the same name")
+    link_data = f.data.get("wa_tool")
+    wa_link = None if link_data is None else workload_link_from_dict(link_data, f"{where}.wa_tool")
     last_question = f.optional_text("last_question")
     if last_question is not None and not QUESTION_ID.fullmatch(last_question):
         raise f.fail("last_question", "must be a question id like SEC01")
@@ -609,6 +658,7 @@ def review_from_parts(
         plan=f.objects("plan", tracking_from_dict),
         workshops=sorted_workshops(workshops, where),
         parking_lot=sorted_parking_lot(parking_lot, where),
+        wa_link=wa_link,
     )
 
 

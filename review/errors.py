@@ -2,7 +2,7 @@
 
 Every class carries `user_error = True` (the CLI prints the message without a traceback)
 and an `exit_code` (1 = usage/invalid input, 4 = the review is held by another process;
-the numbers match `tui/exit_codes.py`, which this layer must not import).
+the numbers match `cli/exit_codes.py`, which this layer must not import).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from checks.result import CheckResult, ScanResult, Status
+from checks.result import ADVISORY_LABEL, CheckResult, ScanResult, Status
 from questions import Pillar, Question
 from review.escape import csv_cell, md_cell, md_inline, md_lines, mermaid_label
 from review.jsonio import review_to_json
@@ -170,6 +170,7 @@ _CHECK_STATUS = {
     Status.FAIL: "**FAIL**",
     Status.NOT_APPLICABLE: "N/A",
     Status.UNKNOWN: "UNKNOWN",
+    Status.ADVISORY: "Advisory (not in place)",
 }
 _URL = re.compile(r"https://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")
 
@@ -455,19 +456,29 @@ def _evidence_rows(scan: ScanResult | None, question: Question) -> list[_Evidenc
     return list(seen.values())
 
 
+def _failing_cell(result: CheckResult) -> str:
+    if not result.resources:
+        return "—"
+    if result.status is Status.ADVISORY:
+        return f"{len(result.not_in_place):,} of {len(result.resources):,} {ADVISORY_LABEL}"
+    return f"{len(result.failing):,} of {len(result.resources):,}"
+
+
 def _evidence_table(rows: list[_EvidenceRow]) -> list[str]:
     table_rows = []
     for row in rows:
         result = row.result
         failing = result.failing
         detail: list[str] = []
-        if failing:
+        for found, label in ((failing, ""), (result.not_in_place, f"{ADVISORY_LABEL}: ")):
+            if not found:
+                continue
             shown = [
                 f"{r.id}" + (f" ({r.detail})" if r.detail else "")
-                for r in failing[:EVIDENCE_EXAMPLES]
+                for r in found[:EVIDENCE_EXAMPLES]
             ]
-            more = len(failing) - len(shown)
-            detail.append("; ".join(shown) + (f"; and {more:,} more" if more > 0 else ""))
+            more = len(found) - len(shown)
+            detail.append(label + "; ".join(shown) + (f"; and {more:,} more" if more > 0 else ""))
         if result.reason and (not result.resources or result.status is Status.UNKNOWN):
             detail.append(result.reason)
         table_rows.append(
@@ -476,7 +487,7 @@ def _evidence_table(rows: list[_EvidenceRow]) -> list[str]:
                 md_cell(", ".join(row.best_practices)),
                 md_cell(result.region),
                 _CHECK_STATUS[result.status],
-                f"{len(failing):,} of {len(result.resources):,}" if result.resources else "—",
+                _failing_cell(result),
                 md_cell("\n".join(detail)) if detail else "—",
             )
         )

@@ -265,6 +265,52 @@ class Workshop:
         return tuple(item.question_id for item in self.agenda)
 
 
+# --- sync with the AWS WA Tool (the logic is in review.watool) ---------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SyncedQuestion:
+    """What pillar and the AWS WA Tool agreed for one question at the last sync.
+
+    `fingerprint` identifies the question's answer in WA Tool terms (applicable or not,
+    selected choices, not-applicable choices with reasons, notes) as both sides held it;
+    comparing it with each side now tells local changes, remote changes and conflicts.
+    """
+
+    question_id: str  # SECnn
+    fingerprint: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadLink:
+    """The AWS WA Tool workload a review syncs with, and what was agreed per question."""
+
+    arn: str  # arn:aws:wellarchitected:<region>:<account>:workload/<id>
+    region: str
+    linked_at: datetime
+    lens_alias: str = "wellarchitected"
+    synced: tuple[SyncedQuestion, ...] = ()  # by question id
+
+    @property
+    def workload_id(self) -> str:
+        return self.arn.rsplit("/", 1)[-1]
+
+    def agreed(self, question_id: str) -> SyncedQuestion | None:
+        """What was agreed for a question at the last sync (None: never synced)."""
+        for item in self.synced:
+            if item.question_id == question_id:
+                return item
+        return None
+
+    def with_synced(self, items: Iterable[SyncedQuestion]) -> WorkloadLink:
+        """This link with the agreements of `items` replacing those of their questions."""
+        new = {item.question_id: item for item in items}
+        kept = [s for s in self.synced if s.question_id not in new]
+        merged = sorted([*kept, *new.values()], key=lambda s: s.question_id)
+        return WorkloadLink(self.arn, self.region, self.linked_at, self.lens_alias, tuple(merged))
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
     """One workload under review, with everything said and found about it."""
@@ -289,6 +335,7 @@ class Review:
     plan: tuple[PlanTracking, ...] = ()  # owner/due/status of plan items (review.plan)
     workshops: tuple[Workshop, ...] = ()  # every session, oldest first
     parking_lot: tuple[ParkedItem, ...] = ()  # follow-ups parked in workshops, P1 first
+    wa_link: WorkloadLink | None = None  # the AWS WA Tool workload it syncs with (issue 10)
 
     def answer(self, bp_id: str) -> Answer:
         return self.responses.answer(bp_id)

@@ -22,6 +22,10 @@ nothing here knows about files. The rules:
   (`with_workshop`);
 - parked items are numbered P1, P2, ... in order and a number is never reused
   (`next_parked_id`), and need text (`new_parked_item`);
+- a review syncs with at most one AWS WA Tool workload; what both sides agreed is kept
+  per question, only while linked; answers pulled from the WA Tool change only best
+  practices whose status or reason differ, keep their notes, and are in the history
+  (`with_workload_link`, `with_sync_agreed`, `with_remote_answers`);
 - `updated_at` moves when what was said about the review changes (answers, question
   states, details, notes, evidence, plan tracking, parked items, a session starting or
   ending), not when a clock ticks or the last visited question changes.
@@ -49,6 +53,8 @@ from review.model import (
     Participant,
     QuestionState,
     Review,
+    SyncedQuestion,
+    WorkloadLink,
     Workshop,
 )
 from review.plan import PlanTracking, with_tracking
@@ -403,3 +409,73 @@ def new_parked_item(
 
 def with_parked(review: Review, item: ParkedItem) -> Review:
     return replace(review, parking_lot=(*review.parking_lot, item), updated_at=item.at)
+
+
+# --- sync with the AWS WA Tool (review.watool decides what; these rules keep it) ------------
+
+
+def _linked(review: Review) -> WorkloadLink:
+    if review.wa_link is None:
+        raise InvalidChange("this review is not linked to an AWS WA Tool workload")
+    return review.wa_link
+
+
+def with_workload_link(review: Review, link: WorkloadLink | None, now: datetime) -> Review:
+    """The review linked to this WA Tool workload (None forgets the link)."""
+    if link == review.wa_link:
+        return review
+    return replace(review, wa_link=link, updated_at=now)
+
+
+def with_sync_agreed(review: Review, synced: Iterable[SyncedQuestion]) -> Review:
+    """The review remembering what both sides agreed for some questions (answers are not
+    touched); refused when the review is not linked to a workload."""
+    link = _linked(review)
+    new_link = link.with_synced(synced)
+    if new_link == link:
+        return review
+    return replace(review, wa_link=new_link)
+
+
+def with_remote_answers(
+    pillar: Pillar,
+    review: Review,
+    answers: Iterable[tuple[str, AnswerStatus, NotApplicableReason | None]],
+    states: Iterable[QuestionState],
+    synced: Iterable[SyncedQuestion],
+    *,
+    by: str,
+    why: str,
+    now: datetime,
+) -> Review:
+    """Answers and question states taken from the AWS WA Tool, and what both sides agree
+    afterwards. Best practices whose status and reason do not change are left as they are
+    (who answered them and when are kept); every change is in the history with `by` and
+    `why`, like any other answer. Returns `review` itself when nothing changes."""
+    link = _linked(review)
+    responses = review.responses
+    new_answers: list[Answer] = []
+    history: list[AnswerChange] = []
+    for bp_id, status, reason in answers:
+        bp_id = best_practice_id(pillar, bp_id)
+        old = responses.answer(bp_id)
+        if old.status is status and old.reason is reason:
+            continue
+        new_answers.append(Answer(bp_id, status, reason, old.note, by, now))
+        history.append(AnswerChange(bp_id, now, by, old.status, status, why))
+    new_states = [
+        s
+        for s in states
+        if question_id(pillar, s.question_id) and s != responses.question_state(s.question_id)
+    ]
+    responses = responses.with_answers(new_answers)
+    for state in new_states:
+        responses = responses.with_question_state(state)
+    new = replace(
+        review,
+        responses=responses,
+        history=(*review.history, *history),
+        wa_link=link.with_synced(synced),
+        updated_at=now if new_answers or new_states else review.updated_at,
+    )
+    return review if new == review else new

@@ -33,7 +33,10 @@ from review.model import (
     NotApplicableReason,
     ParkedItem,
     Participant,
+    QuestionState,
     Review,
+    SyncedQuestion,
+    WorkloadLink,
     Workshop,
 )
 from review.plan import PlanTracking
@@ -247,6 +250,35 @@ class ReviewSession:
         milestone = rules.new_milestone(self._review, name, self._now())
         self._save(rules.with_milestone(self._review, milestone))
         return milestone
+
+    # --- sync with the AWS WA Tool (review.watool decides what; the session stores it) --
+
+    def link_workload(self, link: WorkloadLink | None) -> Review:
+        """Remember the AWS WA Tool workload this review syncs with (None forgets it)."""
+        new = rules.with_workload_link(self._review, link, self._now())
+        return self._review if new is self._review else self._save(new)
+
+    def record_sync(self, synced: Iterable[SyncedQuestion]) -> Review:
+        """Remember what both sides agreed for some questions (the review's answers are
+        not touched). Refused when the review is not linked to a workload."""
+        new = rules.with_sync_agreed(self._review, synced)
+        return self._review if new is self._review else self._save(new)
+
+    def apply_remote(
+        self,
+        answers: Iterable[tuple[str, AnswerStatus, NotApplicableReason | None]],
+        states: Iterable[QuestionState],
+        synced: Iterable[SyncedQuestion],
+        *,
+        by: str,
+        why: str,
+    ) -> Review:
+        """Answers and question states taken from the AWS WA Tool, and what both sides
+        agree afterwards, in one durable write (see review.rules.with_remote_answers)."""
+        new = rules.with_remote_answers(
+            self.pillar, self._review, answers, states, synced, by=by, why=why, now=self._now()
+        )
+        return self._review if new is self._review else self._save(new)
 
 
 def _recovered(pillar: Pillar, review: Review, saved_at: datetime | None) -> Review:

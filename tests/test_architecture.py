@@ -27,19 +27,20 @@ def test_core_packages_never_import_the_ui() -> None:
         """
     )
     assert "questions" in modules and "checks" in modules and "review" in modules
-    assert not {m for m in modules if m.split(".")[0] in {"textual", "tui", "questionary"}}
+    front_ends = {"textual", "tui", "cli", "questionary"}
+    assert not {m for m in modules if m.split(".")[0] in front_ends}
 
 
 def test_questions_imports_nothing_of_ours() -> None:
     modules = _modules_after("import questions; questions.security_pillar()")
-    assert not {m for m in modules if m.split(".")[0] in {"checks", "review", "tui"}}
+    assert not {m for m in modules if m.split(".")[0] in {"checks", "review", "tui", "cli"}}
 
 
 def test_cli_help_imports_neither_boto3_nor_textual() -> None:
     modules = _modules_after(
         """
         import sys
-        from tui.cli import main
+        from cli.main import main
         sys.argv = ["pillar", "--help"]
         try:
             main()
@@ -51,3 +52,25 @@ def test_cli_help_imports_neither_boto3_nor_textual() -> None:
         m for m in modules if m.split(".")[0] in {"boto3", "botocore", "textual", "tinydb", "moto"}
     }
     assert not heavy
+
+
+def test_core_never_imports_the_demo() -> None:
+    modules = _modules_after(
+        """
+        import pkgutil, importlib
+        for package in ("questions", "checks", "review"):
+            mod = importlib.import_module(package)
+            for info in pkgutil.walk_packages(mod.__path__, package + "."):
+                name = info.name
+                if name.startswith("checks.demo") or name == "checks.testing":
+                    continue
+                importlib.import_module(name)
+        """
+    )
+    assert not {m for m in modules if m.startswith("checks.demo")}
+
+
+def test_the_app_never_imports_the_command_line() -> None:
+    modules = _modules_after("import tui.app")
+    assert "tui.app" in modules
+    assert not {m for m in modules if m.split(".")[0] in {"cli", "questionary"}}

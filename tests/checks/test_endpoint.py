@@ -12,7 +12,7 @@ import pytest
 
 from checks.calls import CallFailed, CallLayer
 from checks.session import AwsOptions, connect, strip_account_host_prefix
-from tui.cli import main
+from cli.main import main
 
 
 @pytest.fixture

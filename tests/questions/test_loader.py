@@ -122,3 +122,59 @@ def test_titles_match_the_reference_record() -> None:
     for question in REFERENCE:
         for bp_id, title in question["best_practices"].items():
             assert pillar.best_practice(bp_id).title == title, bp_id
+
+
+NONE_CHOICES = {
+    "SEC01": "sec_securely_operate_no",
+    "SEC02": "sec_identities_no",
+    "SEC03": "sec_permissions_no",
+    "SEC04": "sec_detect_investigate_events_no",
+    "SEC05": "sec_network_protection_no",
+    "SEC06": "sec_protect_compute_no",
+    "SEC07": "sec_data_classification_no",
+    "SEC08": "sec_protect_data_rest_no",
+    "SEC09": "sec_protect_data_transit_no",
+    "SEC10": "sec_incident_response_no",
+    "SEC11": "sec_appsec_no",
+}
+
+
+def test_every_question_has_its_wa_tool_none_of_these_choice() -> None:
+    pillar = security_pillar()
+    assert {q.id: q.none_choice_id for q in pillar.questions} == NONE_CHOICES
+    for question in pillar.questions:
+        choices = [bp.choice_id for bp in question.best_practices]
+        assert all(choices), question.id
+        assert len(set(choices)) == len(choices)
+        assert question.none_choice_id not in choices
+        bp = question.best_practices[-1]
+        assert question.best_practice_of_choice(str(bp.choice_id)) is bp
+        assert question.best_practice_of_choice(str(question.none_choice_id)) is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'none_choice_id = "sec_identities_no"',
+            'none_choice_id = "Sec Identities"',
+            "none_choice_id: 'Sec Identities' does not have the expected form",
+        ),
+        (
+            'none_choice_id = "sec_identities_no"',
+            'none_choice_id = "sec_identities_unique"',
+            "none_choice_id: 'sec_identities_unique' is also a best practice's choice_id",
+        ),
+        (
+            'choice_id = "sec_identities_unique"',
+            'choice_id = "sec_identities_enforce_mechanisms"',
+            "two best practices have the same choice_id",
+        ),
+    ],
+)
+def test_bad_choice_ids_are_reported(bank_copy: Path, old: str, new: str, message: str) -> None:
+    _replace(bank_copy / "sec02.toml", old, new)
+    with pytest.raises(BankError) as caught:
+        load_pillar(bank_copy)
+    assert caught.value.file.name == "sec02.toml"
+    assert message in str(caught.value)

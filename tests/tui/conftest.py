@@ -1,16 +1,24 @@
 """Fixtures for app tests: a real store in a temp folder and a scan source that returns a
-fixed ScanResult (deterministic snapshots) or runs the real simulated account."""
+fixed ScanResult (deterministic snapshots) or runs the real simulated account.
+
+Every app made with `make_app` reaches its store through a recording proxy, and an autouse
+fixture fails the test if any store or session call ran on the app's UI thread: the pilot
+journeys (journey, workshop, snapshots...) prove the app keeps store work off the UI."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from checks.result import Cause, CheckResult, Resource, ScanResult, Status
 from questions import security_pillar
+from review.session import ReviewSession
 from review.store import ReviewStore
 from tui.app import PillarApp
 from tui.scanning import Progress, ScanSource
@@ -115,5 +123,107 @@ def store(tmp_path: Path) -> ReviewStore:
     return ReviewStore(tmp_path / "home", security_pillar())
 
 
+@dataclass(frozen=True)
+class StoreCall:
+    name: str
+    thread: str
+    on_ui_thread: bool
+
+
+class StoreCalls:
+    """Every call the app makes on its store and sessions, with the thread it ran on."""
+
+    def __init__(self) -> None:
+        self.app: PillarApp | None = None
+        self.calls: list[StoreCall] = []
+        self._lock = threading.Lock()
+
+    def record(self, name: str) -> None:
+        ui_thread = getattr(self.app, "_thread_id", None)
+        call = StoreCall(name, threading.current_thread().name, threading.get_ident() == ui_thread)
+        with self._lock:
+            self.calls.append(call)
+
+    @property
+    def on_ui_thread(self) -> list[StoreCall]:
+        return [call for call in self.calls if call.on_ui_thread]
+
+
+class SessionProxy:
+    """A ReviewSession whose every use (method or attribute) is recorded."""
+
+    def __init__(self, session: ReviewSession, calls: StoreCalls) -> None:
+        self._session = session
+        self._calls = calls
+
+    def __getattr__(self, name: str) -> Any:
+        self._calls.record(f"session.{name}")
+        value = getattr(self._session, name)
+        if not callable(value):
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self._calls.record(f"session.{name}()")
+            return value(*args, **kwargs)
+
+        return call
+
+    def __enter__(self) -> SessionProxy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._calls.record("session.close()")
+        self._session.close()
+
+
+class StoreProxy:
+    """The store as the app sees it in tests: method calls are recorded (attributes such
+    as the bank are plain values), and sessions it opens are wrapped too."""
+
+    def __init__(self, store: ReviewStore, calls: StoreCalls) -> None:
+        self._store = store
+        self._calls = calls
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._store, name)
+        if not callable(value):
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self._calls.record(f"store.{name}()")
+            result = value(*args, **kwargs)
+            if isinstance(result, ReviewSession):
+                return SessionProxy(result, self._calls)
+            return result
+
+        return call
+
+
+RECORDED: list[StoreCalls] = []
+
+
+@pytest.fixture(autouse=True)
+def no_store_call_on_the_ui_thread() -> Iterator[None]:
+    """Every app made by make_app talks to the store through a recording proxy; after the
+    test, no store or session call may have run on the app's (UI) thread."""
+    RECORDED.clear()
+    yield
+    wrong = [call for calls in RECORDED for call in calls.on_ui_thread]
+    RECORDED.clear()
+    assert not wrong, f"store work on the UI thread: {wrong}"
+
+
 def make_app(store: ReviewStore, **kwargs: object) -> PillarApp:
-    return PillarApp(store, person="tester", scan_source=FixedScanSource(), **kwargs)  # type: ignore[arg-type]
+    calls = StoreCalls()
+    RECORDED.append(calls)
+    proxy = StoreProxy(store, calls)
+    app = PillarApp(proxy, person="tester", scan_source=FixedScanSource(), **kwargs)  # type: ignore[arg-type]
+    calls.app = app
+    return app
+
+
+def store_calls(app: PillarApp) -> StoreCalls:
+    """The recorder of an app made by make_app."""
+    store = app.store
+    assert isinstance(store, StoreProxy)
+    return store._calls

@@ -147,7 +147,7 @@ async def test_second_copy_opens_read_only(store: ReviewStore) -> None:
             await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
             screen = app.screen
             assert isinstance(screen, ReviewScreen)
-            assert screen.session.read_only
+            assert screen.read_only
             assert screen.query("#read-only-banner")
             await pilot.press("space")
             await pilot.pause()

@@ -54,7 +54,7 @@ def review_settled(app: PillarApp) -> Callable[[], bool]:
         screen = app.screen
         return (
             isinstance(screen, ReviewScreen)
-            and screen._in_flight == 0
+            and screen.save_state in ("saved ✓", "read-only")
             and (app.saver is None or app.saver.wait_idle(0))
         )
 

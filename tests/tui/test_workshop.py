@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from review.model import AnswerStatus
 from review.plan import build_plan
@@ -20,6 +20,7 @@ from tui.screens.workshop import (
     WorkshopSetupScreen,
     WorkshopSummaryScreen,
 )
+from tui.widgets.workshop_bar import WorkshopBar
 
 from .conftest import make_app
 from .test_journey import settle, wait_for
@@ -39,8 +40,9 @@ class FakeClock:
 
 
 def bar_text(screen: ReviewScreen) -> str:
-    screen._show_workshop_bar()
-    rendered: Any = screen.query_one("#workshop-bar", Static).render()
+    bar = screen.query_one(WorkshopBar)
+    bar.refresh_clock()
+    rendered: Any = bar.render()
     return str(rendered)
 
 

@@ -1,7 +1,12 @@
-"""Home: the saved reviews with progress and risk; open, create, rename, delete, export."""
+"""Home: the saved reviews with progress and risk; open, create, rename, delete, export.
+
+Every store call runs in a worker and reports back with a message (`ReviewsListed`,
+`ReviewLoaded`, `StoreDone`, `StoreFailed`); a review that changed, vanished or broke since
+it was listed becomes a notification, and the list is read again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -11,12 +16,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from review.store import ReviewListing, ReviewSummary
+from review.errors import ReviewError
+from review.session import ReviewSession
+from review.store import ReviewListing, ReviewStore, ReviewSummary
 from review.text import safe_line
+from tui.messages import ReviewLoaded, ReviewsListed, StoreDone, StoreFailed
+from tui.screens.new_review import NewReview
 from tui.widgets.review_view import age
 
 if TYPE_CHECKING:
     from tui.app import PillarApp
+
+Edit = Callable[[ReviewSession], object]
 
 EMPTY = (
     "No reviews yet.\n\n"
@@ -82,10 +93,98 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    @work(thread=True, exclusive=True, group="home-list", exit_on_error=False)
+    # --- store work, in workers ---------------------------------------------------------
+
     def reload(self) -> None:
-        listing = self.pillar_app.store.list_reviews()
-        self.app.call_from_thread(self._show, listing)
+        """List the reviews again (in a worker; `ReviewsListed` brings them back)."""
+        self._list(self.pillar_app.store)
+
+    @work(thread=True, exclusive=True, group="home-list", exit_on_error=False)
+    def _list(self, store: ReviewStore) -> None:
+        try:
+            listing = store.list_reviews()
+        except (ReviewError, OSError) as error:
+            self.post_message(StoreFailed("Cannot list the reviews", _reason(error)))
+            return
+        self.post_message(ReviewsListed(listing))
+
+    @work(thread=True, group="home-store", exit_on_error=False)
+    def _load(self, store: ReviewStore, review_id: str, purpose: str) -> None:
+        try:
+            review = store.load(review_id)
+        except (ReviewError, OSError) as error:
+            self.post_message(StoreFailed("Cannot read the review", _reason(error)))
+            return
+        self.post_message(ReviewLoaded(review, purpose))
+
+    @work(thread=True, group="home-store", exit_on_error=False)
+    def _create(self, store: ReviewStore, form: NewReview) -> None:
+        try:
+            review = store.create(
+                form.name,
+                owner=form.owner,
+                environment=form.environment,
+                account_ids=form.account_ids,
+                regions=form.regions,
+            )
+        except Exception as error:  # shown, never a traceback
+            self.post_message(StoreFailed("Cannot create the review", _reason(error)))
+            return
+        self.post_message(StoreDone("create", review_id=review.id, scan_first=form.scan_now))
+
+    @work(thread=True, group="home-store", exit_on_error=False)
+    def _change(
+        self,
+        store: ReviewStore,
+        review_id: str,
+        change: Callable[[ReviewSession], object],
+        done: str,
+    ) -> None:
+        try:
+            with store.open(review_id) as session:
+                change(session)
+        except Exception as error:  # a locked, changed or vanished review: said, not raised
+            self.post_message(StoreFailed("Not saved", _reason(error)))
+            return
+        self.post_message(StoreDone("change", notice=done))
+
+    @work(thread=True, group="home-store", exit_on_error=False)
+    def _delete(self, store: ReviewStore, review_id: str) -> None:
+        try:
+            store.delete(review_id)
+        except (ReviewError, OSError) as error:
+            self.post_message(StoreFailed("Not deleted", _reason(error)))
+            return
+        self.post_message(StoreDone("delete"))
+
+    # --- what the workers report ----------------------------------------------------------
+
+    def on_reviews_listed(self, message: ReviewsListed) -> None:
+        self._show(message.listing)
+
+    def on_review_loaded(self, message: ReviewLoaded) -> None:
+        pillar = self.pillar_app.store.pillar
+        if message.purpose == "summary":
+            from tui.screens.summary import SummaryScreen
+
+            self.app.push_screen(SummaryScreen(message.review, pillar))
+        elif message.purpose == "export":
+            from tui.screens.export import export_review
+
+            export_review(self, pillar, message.review)
+
+    def on_store_done(self, message: StoreDone) -> None:
+        if message.notice:
+            self.notify(message.notice)
+        if message.what == "create":
+            self.pillar_app.open_review(message.review_id, scan_first=message.scan_first)
+        self.reload()
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.notify(message.reason, title=message.what, severity="error", timeout=12)
+        self.reload()  # the file may have changed or gone since it was listed
+
+    # --- showing --------------------------------------------------------------------------
 
     def _show(self, listing: ReviewListing) -> None:
         self.listing = listing
@@ -136,26 +235,14 @@ class HomeScreen(Screen[None]):
             self.pillar_app.open_review(self.selected.id)
 
     def action_new(self) -> None:
-        from tui.screens.new_review import NewReview, NewReviewScreen
+        from tui.screens.new_review import NewReviewScreen
 
         def create(form: NewReview | None) -> None:
             if form is None:
                 return
-            store = self.pillar_app.store
-            try:
-                review = store.create(
-                    form.name,
-                    owner=form.owner,
-                    environment=form.environment,
-                    account_ids=form.account_ids,
-                    regions=form.regions,
-                )
-            except Exception as error:  # shown, never a traceback
-                self.notify(safe_line(str(error), 300), severity="error")
-                return
             if form.profile:
                 self.pillar_app.scan_source.profile = form.profile
-            self.pillar_app.open_review(review.id, scan_first=form.scan_now)
+            self._create(self.pillar_app.store, form)
 
         self.app.push_screen(NewReviewScreen(), create)
 
@@ -166,9 +253,10 @@ class HomeScreen(Screen[None]):
         from tui.screens.dialogs import TextDialog
 
         def rename(name: str | None) -> None:
-            if not name:
-                return
-            self._change(summary.id, lambda s: s.set_details(name=name))
+            if name:
+                self._change(
+                    self.pillar_app.store, summary.id, lambda s: s.set_details(name=name), ""
+                )
 
         self.app.push_screen(TextDialog("New name for the review", value=summary.name), rename)
 
@@ -181,26 +269,15 @@ class HomeScreen(Screen[None]):
         def save(name: str | None) -> None:
             if name:
                 self._change(
-                    summary.id, lambda s: s.save_milestone(name), f"Milestone {name!r} saved."
+                    self.pillar_app.store,
+                    summary.id,
+                    lambda s: s.save_milestone(name),
+                    f"Milestone {name!r} saved.",
                 )
 
         self.app.push_screen(
             TextDialog("Name the milestone", placeholder="e.g. after workshop 1"), save
         )
-
-    @work(thread=True, exit_on_error=False)
-    def _change(self, review_id: str, change: object, message: str = "") -> None:
-        from review.errors import ReviewError
-
-        try:
-            with self.pillar_app.store.open(review_id) as session:
-                change(session)  # type: ignore[operator]
-        except ReviewError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
-            return
-        if message:
-            self.app.call_from_thread(self.notify, message)
-        self.app.call_from_thread(self.reload)
 
     def action_delete(self) -> None:
         summary = self.selected
@@ -210,7 +287,7 @@ class HomeScreen(Screen[None]):
 
         def delete(yes: bool | None) -> None:
             if yes:
-                self._delete(summary.id)
+                self._delete(self.pillar_app.store, summary.id)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -221,29 +298,14 @@ class HomeScreen(Screen[None]):
             delete,
         )
 
-    @work(thread=True, exit_on_error=False)
-    def _delete(self, review_id: str) -> None:
-        from review.errors import ReviewError
-
-        try:
-            self.pillar_app.store.delete(review_id)
-        except ReviewError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=10)
-        self.app.call_from_thread(self.reload)
-
     def action_summary(self) -> None:
-        summary = self.selected
-        if summary is None:
-            return
-        from tui.screens.summary import SummaryScreen
-
-        review = self.pillar_app.store.load(summary.id)
-        self.app.push_screen(SummaryScreen(review, self.pillar_app.store.pillar))
+        if self.selected is not None:
+            self._load(self.pillar_app.store, self.selected.id, "summary")
 
     def action_export(self) -> None:
-        summary = self.selected
-        if summary is None:
-            return
-        from tui.screens.export import export_review
+        if self.selected is not None:
+            self._load(self.pillar_app.store, self.selected.id, "export")
 
-        export_review(self.pillar_app, summary.id)
+
+def _reason(error: BaseException) -> str:
+    return safe_line(str(error), 300) or type(error).__name__

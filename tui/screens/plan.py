@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -19,6 +20,7 @@ from questions import Pillar
 from review.model import Review
 from review.plan import Bucket, ItemStatus, Plan, PlanItem, PlanTracking, build_plan
 from review.text import safe_line, safe_text
+from tui.messages import ReviewSaved
 from tui.widgets.badges import risk_badge
 
 if TYPE_CHECKING:
@@ -65,11 +67,14 @@ class PlanScreen(Screen[None]):
         Binding("e", "export", "export Markdown", id="plan.export"),
     ]
 
+    review: reactive[Review] = reactive(cast(Review, None), init=False)
+    """The review as last saved; the plan is built from it."""
+
     def __init__(self, review: Review, pillar: Pillar, *, editable: bool = False) -> None:
         super().__init__()
-        self.review = review
         self.pillar = pillar
         self.editable = editable
+        self.set_reactive(PlanScreen.review, review)
         self.plan: Plan = build_plan(pillar, review)
 
     @property
@@ -100,6 +105,12 @@ class PlanScreen(Screen[None]):
         ):
             table.add_column(label, width=width)
         self.show()
+
+    def watch_review(self) -> None:
+        self.show()
+
+    def on_review_saved(self, message: ReviewSaved) -> None:
+        self.review = message.review
 
     def show(self) -> None:
         self.plan = build_plan(self.pillar, self.review)
@@ -160,15 +171,12 @@ class PlanScreen(Screen[None]):
             self.notify("Open the review to change its plan (this view is read-only).")
             return
         tracking: PlanTracking = change(item.tracking)
-
-        def done(review: Review) -> None:
-            self.review = review
-            self.show()
-
-        def failed(error: BaseException) -> None:
-            self.notify(f"Not saved: {safe_line(str(error), 200)}", severity="error")
-
-        self.pillar_app.submit(lambda s: s.set_plan_tracking(tracking), done, failed)
+        saver = self.pillar_app.saver
+        if saver is None or saver.closing:
+            self.notify("The review is closed: open it again to change its plan.")
+            return
+        # A failure is reported by the review screen (the header says NOT SAVED).
+        saver.submit(lambda s: s.set_plan_tracking(tracking), reply_to=self)
 
     def action_owner(self) -> None:
         from tui.screens.dialogs import TextDialog
@@ -219,4 +227,4 @@ class PlanScreen(Screen[None]):
     def action_export(self) -> None:
         from tui.screens.export import export_review
 
-        export_review(self.pillar_app, self.review.id, self.review)
+        export_review(self, self.pillar, self.review)

@@ -1,46 +1,54 @@
 """The guided review: questions on the left, the current question with its best practices,
-evidence and notes on the right. Every change goes through the Saver and is shown once the
-store says it is durable."""
+evidence and notes on the right.
+
+The screen's state is its reactives: the review (as last saved), the question on screen, the
+selected best practice, the save state. Watchers hand them to the widgets. A key press
+captures what it needs and submits a change to the Saver; the change is shown once the
+store says it is durable (`ReviewSaved`, handled here), or the header says NOT SAVED."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Label, OptionList, Static, TextArea
 
 from checks.result import Proposal
 from questions import Pillar, Question
 from review.model import AnswerStatus, Review, notes_warning
 from review.risk import effective_status, review_risk
-from review.session import AppliedProposals, ReviewSession
-from review.text import safe_line
+from review.session import AppliedProposals
 from review.workshop import (
-    elapsed,
     end_workshop,
-    format_clock,
-    overrun,
     pause,
     resume,
-    spent_on,
     start_workshop,
     summarize_workshop,
     switch_question,
 )
+from tui.messages import ReviewSaved, SaveFailed
+from tui.saver import Change
 from tui.screens.dialogs import NotApplicable, NotApplicableDialog, TextDialog
 from tui.widgets.review_view import (
     BestPracticeTable,
+    CardView,
     EvidencePanel,
     QuestionCard,
     QuestionList,
     ReviewHeader,
+    best_practice_rows,
+    evidence_view,
 )
+from tui.widgets.workshop_bar import WorkshopBar
 
 if TYPE_CHECKING:
     from tui.app import PillarApp
@@ -167,19 +175,36 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "leave", "home", id="review.home"),
     ]
 
-    def __init__(self, session: ReviewSession, start_question: str | None = None) -> None:
+    review: reactive[Review] = reactive(cast(Review, None), init=False)
+    """The review as last saved (or as opened): every widget follows it."""
+    question: reactive[Question] = reactive(cast(Question, None), init=False)
+    """The question on screen."""
+    selected_bp: reactive[str | None] = reactive(None, init=False)
+    """The best practice under the table's cursor (its evidence is shown)."""
+    save_state: reactive[str] = reactive("saved ✓", init=False)
+    compact: reactive[bool] = reactive(False, init=False)
+    """The question's intro folded away (short terminals, or i)."""
+
+    def __init__(
+        self,
+        review: Review,
+        pillar: Pillar,
+        *,
+        read_only: bool = False,
+        start_question: str | None = None,
+        scan_first: bool = False,
+    ) -> None:
         super().__init__()
-        self.session = session
-        self.review: Review = session.review
-        self.pillar: Pillar = session.store.pillar
-        first = self.pillar.questions[0].id
-        wanted = start_question or self.review.last_question or first
-        self.question: Question = self._question_or(wanted, first)
-        self.save_state = "read-only" if session.read_only else "saved ✓"
-        self._notes_timer: Any = None
-        self._in_flight = 0
-        self._warned: set[str] = set()
-        self.compact: bool | None = None  # None: decided by the terminal size
+        self.pillar = pillar
+        self.read_only = read_only
+        self.scan_first = scan_first
+        first = pillar.questions[0].id
+        wanted = start_question or review.last_question or first
+        self.set_reactive(ReviewScreen.review, review)
+        self.set_reactive(ReviewScreen.question, self._question_or(wanted, first))
+        self.set_reactive(ReviewScreen.save_state, "read-only" if read_only else "saved ✓")
+        self._intro_folded: bool | None = None  # None: decided by the terminal size
+        self._notes_timer: Timer | None = None
         self._notes_dirty = False
 
     @property
@@ -198,9 +223,9 @@ class ReviewScreen(Screen[None]):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield ReviewHeader(id="review-header")
-        yield Static(id="workshop-bar")
-        if self.session.read_only:
+        yield ReviewHeader(self.pillar, id="review-header")
+        yield WorkshopBar(self.pillar_app.clock, id="workshop-bar")
+        if self.read_only:
             yield Static(
                 Text(
                     "Read-only: another pillar has this review open for changes. "
@@ -222,66 +247,102 @@ class ReviewScreen(Screen[None]):
     NARROW = 100  # below this width the question list hides (b shows it)
     SHORT = 32  # below this height the question's intro folds (i shows it)
 
-    def _compact(self) -> bool:
-        if self.compact is not None:
-            return self.compact
-        return self.app.size.height < self.SHORT
-
-    def on_resize(self) -> None:
-        self.query_one(QuestionList).display = self.app.size.width >= self.NARROW
-        self.call_after_refresh(self.refresh_all, False)
-
-    def action_toggle_intro(self) -> None:
-        self.compact = not self._compact()
-        self.refresh_all(notes_too=False)
-
-    def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one(QuestionList)
-        sidebar.display = not sidebar.display
-        self.call_after_refresh(self.refresh_all, False)
-
     def on_mount(self) -> None:
         self.query_one(QuestionList).display = self.app.size.width >= self.NARROW
-        notes = self.query_one("#notes", TextArea)
-        notes.read_only = self.session.read_only
+        self.query_one("#notes", TextArea).read_only = self.read_only
+        self.set_reactive(ReviewScreen.compact, self.app.size.height < self.SHORT)
+        self._show_review()
+        self._load_notes()
+        self.query_one("#best-practices", BestPracticeTable).focus()
+        if self.read_only:
+            return
         workshop = self.review.active_workshop
-        if workshop is not None and not self.session.read_only:
+        if workshop is not None:
             # Resume mid-workshop: same question, clocks running again from where they were.
             if workshop.current is not None:
                 self.question = self._question_or(workshop.current, self.question.id)
             resumed = resume(workshop, self.pillar_app.clock())
             self._submit(lambda s: s.save_workshop(resumed))
-        self.refresh_all()
-        self.query_one("#best-practices", BestPracticeTable).focus()
-        if not self.session.read_only:
-            self._submit(lambda s: s.visit(self.question.id))
-        self._show_workshop_bar()
-        self.set_interval(1.0, self._show_workshop_bar)
+        question_id = self.question.id
+        self._submit(lambda s: s.visit(question_id))
+        if self.scan_first and self.review.evidence is None:
+            # The demo goes straight on to its first question once scanned.
+            self._scan(auto=self.pillar_app.scan_source.demo)
 
-    # --- showing ------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self.query_one(QuestionList).display = self.app.size.width >= self.NARROW
+        self.call_after_refresh(self._fit)
 
-    def refresh_all(self, notes_too: bool = True) -> None:
-        summary = review_risk(self.pillar, self.review.responses)
-        self.query_one(ReviewHeader).show(self.review, summary, self.save_state)
+    def _fit(self) -> None:
+        """Fit the layout to the terminal: the table's title column, the folded intro."""
+        table = self.query_one(BestPracticeTable)
+        table.title_width = table.available_title_width()
+        folded = self._intro_folded
+        self.compact = folded if folded is not None else self.app.size.height < self.SHORT
+
+    def action_toggle_intro(self) -> None:
+        self._intro_folded = not self.compact
+        self.compact = self._intro_folded
+
+    def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(QuestionList)
-        sidebar.show(self.pillar, self.review, summary)
-        sidebar.highlight_question(self.question.id)
-        self.query_one(QuestionCard).show(self.question, self.review, compact=self._compact())
-        self.query_one(BestPracticeTable).show(self.pillar, self.question, self.review)
-        self._show_evidence()
-        if notes_too:
-            notes = self.query_one("#notes", TextArea)
-            text = self.review.question_state(self.question.id).notes
-            if notes.text != text:
-                notes.load_text(text)
-            self._show_notes_label(text)
+        sidebar.display = not sidebar.display
+        self.call_after_refresh(self._fit)
 
-    def _show_evidence(self) -> None:
-        bp_id = self.query_one(BestPracticeTable).current_bp
+    # --- showing: watchers ----------------------------------------------------------------
+
+    def watch_review(self) -> None:
+        self._show_review()
+
+    def watch_question(self) -> None:
+        self.query_one(BestPracticeTable).move_cursor(row=0)
+        self._show_review()
+        self._load_notes()
+        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
+
+    def watch_selected_bp(self, bp_id: str | None) -> None:
         if bp_id is not None:
-            self.query_one(EvidencePanel).show(
-                self.pillar, self.pillar.best_practice(bp_id), self.review
+            self.query_one(EvidencePanel).view = evidence_view(
+                self.pillar.best_practice(bp_id), self.review
             )
+
+    def watch_save_state(self, state: str) -> None:
+        self.query_one(ReviewHeader).save_state = state
+
+    def watch_compact(self) -> None:
+        self._show_card()
+
+    def _show_review(self) -> None:
+        """Hand the review and the question to the widgets; each redraws only what changed."""
+        review, question = self.review, self.question
+        header = self.query_one(ReviewHeader)
+        header.save_state = self.save_state
+        header.review = review
+        sidebar = self.query_one(QuestionList)
+        sidebar.show(self.pillar, review, review_risk(self.pillar, review.responses))
+        sidebar.current = question.id
+        self._show_card()
+        table = self.query_one(BestPracticeTable)
+        table.lines = best_practice_rows(self.pillar, question, review)
+        bar = self.query_one(WorkshopBar)
+        bar.workshop = review.active_workshop
+        bar.question_id = question.id
+        bar.parked = len(review.parking_lot)
+        self.selected_bp = table.current_bp
+        self.watch_selected_bp(self.selected_bp)
+
+    def _show_card(self) -> None:
+        question = self.question
+        self.query_one(QuestionCard).view = CardView(
+            question, self.review.question_state(question.id), self.compact
+        )
+
+    def _load_notes(self) -> None:
+        notes = self.query_one("#notes", TextArea)
+        text = self.review.question_state(self.question.id).notes
+        if notes.text != text:
+            notes.load_text(text)
+        self._show_notes_label(text)
 
     def _show_notes_label(self, text: str) -> None:
         warning = notes_warning(text)
@@ -292,15 +353,10 @@ class ReviewScreen(Screen[None]):
             else Text("Notes for this question (saved as you type) · e to edit, esc to leave")
         )
 
-    def _set_save_state(self, state: str) -> None:
-        self.save_state = state
-        summary = review_risk(self.pillar, self.review.responses)
-        self.query_one(ReviewHeader).show(self.review, summary, state)
-
     @on(DataTable.RowHighlighted, "#best-practices")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_evidence()
         table = self.query_one(BestPracticeTable)
+        self.selected_bp = table.current_bp
         if table.has_focus and event.cursor_row > 0:
             # Moving through best practices: bring the table and its evidence into view.
             self.query_one("#question-pane", VerticalScroll).scroll_to_widget(
@@ -315,50 +371,35 @@ class ReviewScreen(Screen[None]):
 
     # --- saving -------------------------------------------------------------------------
 
-    def _submit(self, change: Any, after: Any = None) -> bool:
-        if self.session.read_only:
+    def _submit(self, change: Change, then: Callable[[Any], None] | None = None) -> bool:
+        """Hand a change to the Saver. `change` must only use values captured by the caller
+        (it runs on the writer thread); `then` runs here once the change is durable."""
+        saver = self.pillar_app.saver
+        if self.read_only or saver is None or saver.closing:
             self.notify(
                 "This review is open read-only; close the other pillar to edit it.",
                 severity="warning",
             )
             return False
-        self._in_flight += 1
-        self._set_save_state("saving…")
-
-        def done(result: Any) -> None:
-            self._in_flight -= 1
-            review = result.review if isinstance(result, AppliedProposals) else result
-            self.save_state = "saved ✓" if self._in_flight <= 0 else "saving…"
-            if isinstance(review, Review):
-                shown = self.review
-                self.review = review
-                if (
-                    review.responses is shown.responses
-                    and review.evidence is shown.evidence
-                    and review.plan is shown.plan
-                ):
-                    # Nothing on screen depends on what changed (e.g. the last question
-                    # visited, a workshop clock): the header is enough.
-                    self._set_save_state(self.save_state)
-                else:
-                    self.refresh_all(notes_too=False)
-            else:
-                self.refresh_all(notes_too=False)
-            if after is not None:
-                after(result)
-
-        def failed(error: BaseException) -> None:
-            self._in_flight -= 1
-            self._set_save_state("NOT SAVED ✗")
-            self.notify(
-                f"Not saved: {safe_line(str(error), 300)}",
-                title="Save failed",
-                severity="error",
-                timeout=15,
-            )
-
-        self.pillar_app.submit(change, done, failed)
+        saver.submit(change, reply_to=self, then=then)
+        self.save_state = "saving…"
         return True
+
+    def on_review_saved(self, message: ReviewSaved) -> None:
+        saver = self.pillar_app.saver
+        if self._notes_dirty:
+            self.save_state = "typing…"
+        elif saver is None or saver.is_saved(message.seq):
+            self.save_state = "saved ✓"
+        self.review = message.review
+        if message.then is not None:
+            message.then(message.result)
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        self.save_state = "NOT SAVED ✗"
+        self.notify(
+            f"Not saved: {message.reason}", title="Save failed", severity="error", timeout=15
+        )
 
     def _person(self) -> str:
         workshop = self.review.active_workshop
@@ -423,6 +464,7 @@ class ReviewScreen(Screen[None]):
         if self.review.evidence is None:
             self.notify("No evidence yet: press r to scan the account first.")
             return
+        question_id = self.question.id
         ids = [bp.id for bp in self.question.best_practices]
         person = self._person()
 
@@ -430,7 +472,7 @@ class ReviewScreen(Screen[None]):
             if isinstance(result, AppliedProposals):
                 count = len(result.applied)
                 self.notify(
-                    f"Accepted {count} proposal{'s' if count != 1 else ''} for {self.question.id}."
+                    f"Accepted {count} proposal{'s' if count != 1 else ''} for {question_id}."
                     if count
                     else "Nothing to accept: answered best practices are never overwritten."
                 )
@@ -467,10 +509,9 @@ class ReviewScreen(Screen[None]):
         def apply(result: NotApplicable | None) -> None:
             if result is None:
                 return
+            reason = result.reason
             self._submit(
-                lambda s: s.set_question_state(
-                    question_id, does_not_apply=True, reason=result.reason
-                )
+                lambda s: s.set_question_state(question_id, does_not_apply=True, reason=reason)
             )
 
         self.app.push_screen(
@@ -485,16 +526,14 @@ class ReviewScreen(Screen[None]):
     def go_to(self, question_id: str) -> None:
         self._flush_notes()
         self.question = self._question_or(question_id, self.question.id)
-        self.query_one(BestPracticeTable).move_cursor(row=0)
-        self.refresh_all()
-        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
-        if not self.session.read_only:
-            question_id = self.question.id
-            self._submit(lambda s: s.visit(question_id))
-            workshop = self.review.active_workshop
-            if workshop is not None:
-                moved = switch_question(workshop, question_id, self.pillar_app.clock())
-                self._submit(lambda s: s.save_workshop(moved))
+        if self.read_only:
+            return
+        visited = self.question.id
+        self._submit(lambda s: s.visit(visited))
+        workshop = self.review.active_workshop
+        if workshop is not None:
+            moved = switch_question(workshop, visited, self.pillar_app.clock())
+            self._submit(lambda s: s.save_workshop(moved))
 
     def _step(self, offset: int) -> None:
         ids = [q.id for q in self.pillar.questions]
@@ -535,7 +574,7 @@ class ReviewScreen(Screen[None]):
             return
         self._notes_dirty = True
         self._show_notes_label(text)
-        self._set_save_state("typing…")
+        self.save_state = "typing…"
         if self._notes_timer is not None:
             self._notes_timer.stop()
         self._notes_timer = self.set_timer(NOTES_DEBOUNCE_S, self._flush_notes)
@@ -559,19 +598,27 @@ class ReviewScreen(Screen[None]):
             event.stop()
             event.prevent_default()
 
+    # --- scan, summary, plan ------------------------------------------------------------
+
     def action_refresh_evidence(self) -> None:
         self._flush_notes()
-        self.pillar_app.start_scan(self.session, after=self._scanned)
+        self._scan(auto=False)
 
-    def on_screen_resume(self) -> None:
-        # Other screens (plan, scan) may have saved changes through the same session.
-        self.review = self.session.review
-        self.refresh_all(notes_too=False)
+    def _scan(self, *, auto: bool) -> None:
+        """Run the checks (scan screen); the evidence is stored with the review."""
+        from checks.result import ScanResult
+        from tui.screens.scan import ScanScreen
 
-    def _scanned(self, review: Review | None) -> None:
-        if review is not None:
-            self.review = review
-        self.refresh_all()
+        if self.read_only:
+            self.notify("This review is open read-only: its evidence cannot be refreshed.")
+            return
+
+        def finished(scan: ScanResult | None) -> None:
+            if scan is not None:
+                self._submit(lambda s: s.attach_evidence(scan))
+
+        source = self.pillar_app.scan_source
+        self.app.push_screen(ScanScreen(source, self.review.regions, auto_continue=auto), finished)
 
     def action_summary(self) -> None:
         from tui.screens.summary import SummaryScreen
@@ -579,8 +626,10 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(SummaryScreen(self.review, self.pillar))
 
     def action_plan(self) -> None:
+        from tui.screens.plan import PlanScreen
+
         self._flush_notes()
-        self.pillar_app.show_plan(self.review)
+        self.app.push_screen(PlanScreen(self.review, self.pillar, editable=not self.read_only))
 
     def action_leave(self) -> None:
         self.before_close()
@@ -590,48 +639,11 @@ class ReviewScreen(Screen[None]):
         """Save what is pending and stop the workshop clocks (they resume on reopening)."""
         self._flush_notes()
         workshop = self.review.active_workshop
-        if workshop is not None and not self.session.read_only:
+        if workshop is not None and not self.read_only:
             paused = pause(workshop, self.pillar_app.clock())
             self._submit(lambda s: s.save_workshop(paused))
 
     # --- workshop -----------------------------------------------------------------------
-
-    def _show_workshop_bar(self) -> None:
-        bar = self.query_one("#workshop-bar", Static)
-        workshop = self.review.active_workshop
-        bar.display = workshop is not None
-        if workshop is None:
-            return
-        now = self.pillar_app.clock()
-        question_id = self.question.id
-        planned = workshop.planned_minutes(question_id)
-        spent = spent_on(workshop, question_id, now)
-        parked = len(self.review.parking_lot)
-        text = Text.assemble(
-            ("⏱ ", "bold"),
-            f"{question_id} {format_clock(spent)}",
-            f" / {format_clock(planned * 60)}" if planned else " (not on the agenda)",
-            f" · session {format_clock(elapsed(workshop, now))}"
-            f" / {format_clock(workshop.length_minutes * 60)}",
-            " · decides: ",
-            (safe_line(workshop.decided_by, 24), "bold"),
-            f" · parked {parked}",
-        )
-        over = overrun(workshop, question_id, now)
-        if over > 0:
-            text.append(
-                f"  ⚠ over by {format_clock(over)} · k park · n next",
-                style="bold yellow",
-            )
-            if question_id not in self._warned:
-                self._warned.add(question_id)
-                self.notify(
-                    f"{question_id} has used its planned time. Park what is left (k) and "
-                    "move on (n)?",
-                    title="Time check",
-                    timeout=8,
-                )
-        bar.update(text)
 
     def action_workshop(self) -> None:
         from tui.screens.dialogs import ConfirmDialog
@@ -650,8 +662,9 @@ class ReviewScreen(Screen[None]):
                     length_minutes=setup.length_minutes,
                     agenda=setup.agenda,
                 )
-                if setup.participants:
-                    self._submit(lambda s: s.set_participants(setup.participants))
+                people = setup.participants
+                if people:
+                    self._submit(lambda s: s.set_participants(people))
                 self._submit(lambda s: s.save_workshop(started), lambda _: self._started())
 
             self.app.push_screen(WorkshopSetupScreen(self.pillar, self.review), start)
@@ -669,7 +682,6 @@ class ReviewScreen(Screen[None]):
         workshop = self.review.active_workshop
         if workshop is not None and workshop.current is not None:
             self.go_to(workshop.current)
-        self._show_workshop_bar()
         self.notify("Workshop started: the clock runs for the current question.")
 
     def _end_workshop(self) -> None:
@@ -683,7 +695,6 @@ class ReviewScreen(Screen[None]):
 
         def show(review: Review) -> None:
             summary = summarize_workshop(self.pillar, review, ended, review.parking_lot, now)
-            self._show_workshop_bar()
             self.app.push_screen(WorkshopSummaryScreen(summary, self.pillar))
 
         self._submit(lambda s: s.save_workshop(ended), show)
@@ -697,15 +708,12 @@ class ReviewScreen(Screen[None]):
         def park(item: Parked | None) -> None:
             if item is None:
                 return
+            text, owner = item.text, item.owner
 
             def parked(result: Any) -> None:
-                self.review = self.session.review
-                self._show_workshop_bar()
                 self.notify(f"Parked as {result.id}; it is in the plan.")
 
-            self._submit(
-                lambda s: s.park(question_id, item.text, owner=item.owner, by=person), parked
-            )
+            self._submit(lambda s: s.park(question_id, text, owner=owner, by=person), parked)
 
         self.app.push_screen(ParkDialog(question_id), park)
 

@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from checks.result import CAUSE_LABEL, ScanResult, Status
-from review.model import Review
 from review.text import safe_line
+from tui.messages import ScanFailed, ScanFinished, ScanProgress
 from tui.scanning import ScanSource
 
 
@@ -32,6 +32,11 @@ def scan_counts(scan: ScanResult) -> Text:
         f"{statuses[Status.PASS]}   ",
         ("FAIL ", "bold red"),
         f"{statuses[Status.FAIL]}   ",
+        *(
+            (("ADVISORY ", "bold cyan"), f"{statuses[Status.ADVISORY]}   ")
+            if statuses[Status.ADVISORY]
+            else ()
+        ),
         ("UNKNOWN ", "bold yellow"),
         f"{unknown}{f' ({why})' if why else ''}   ",
         ("N/A ", "dim"),
@@ -40,7 +45,13 @@ def scan_counts(scan: ScanResult) -> Text:
 
 
 class ScanScreen(Screen[ScanResult | None]):
-    """Dismisses with the ScanResult (also when cancelled), or None to go on without."""
+    """Dismisses with the ScanResult (also when cancelled), or None to go on without.
+
+    The checks run in a worker; their progress arrives as `ScanProgress` messages (at most
+    every PROGRESS_EVERY_S, a newer one replacing an unread older one), the end as
+    `ScanFinished` or `ScanFailed`."""
+
+    PROGRESS_EVERY_S = 0.05
 
     BINDINGS = [
         Binding("escape", "cancel", "cancel / back", id="scan.cancel"),
@@ -48,21 +59,20 @@ class ScanScreen(Screen[ScanResult | None]):
         Binding("f", "fix_profile", "fix profile", id="scan.fix", show=False),
     ]
 
-    def __init__(self, source: ScanSource, review: Review, *, auto_continue: bool = False) -> None:
+    def __init__(
+        self, source: ScanSource, regions: tuple[str, ...], *, auto_continue: bool = False
+    ) -> None:
         super().__init__()
         self.auto_continue = auto_continue
         self.source = source
-        self.review = review
+        self.regions = regions
         self.cancel_event = threading.Event()
         self.result: ScanResult | None = None
         self.failed = False
-        self._done = 0
-        self._total = 0
-        self._current = ""
-        self._started = time.monotonic()
+        self._last_progress = 0.0
 
     def compose(self) -> ComposeResult:
-        regions = ", ".join(self.review.regions) or "all enabled regions"
+        regions = ", ".join(self.regions) or "all enabled regions"
         yield Static(Text(f"Scanning {self.source.label} · {regions}"), classes="screen-title")
         with Vertical(id="scan-box"):
             yield Static(Text(self._preparing()), id="scan-status")
@@ -80,33 +90,37 @@ class ScanScreen(Screen[ScanResult | None]):
         return "Connecting to AWS and preparing clients…"
 
     def on_mount(self) -> None:
-        self._ticker = self.set_interval(0.1, self._tick)
-        self._run()
+        self._run(self.source, self.regions)
 
     def _progress(self, done: int, total: int, check_id: str, region: str) -> None:
-        # Called from check threads: only plain assignments; the UI reads them at 10 Hz.
-        self._done, self._total, self._current = done, total, f"{region} · {check_id}"
-
-    def _tick(self) -> None:
-        if self.result is not None or self.failed:
+        # Called from check threads: post (thread-safe), at most every PROGRESS_EVERY_S.
+        now = time.monotonic()
+        if done < total and now - self._last_progress < self.PROGRESS_EVERY_S:
             return
-        bar = self.query_one("#scan-progress", ProgressBar)
-        if self._total:
-            bar.update(total=self._total, progress=self._done)
-            self.query_one("#scan-status", Static).update(
-                Text(f"{self._done} / {self._total}   {self._current}")
-            )
+        self._last_progress = now
+        self.post_message(ScanProgress(done, total, f"{region} · {check_id}"))
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
-    def _run(self) -> None:
+    def _run(self, source: ScanSource, regions: tuple[str, ...]) -> None:
         try:
-            result = self.source.run(self._progress, self.cancel_event, regions=self.review.regions)
+            result = source.run(self._progress, self.cancel_event, regions=regions)
         except Exception as error:  # credentials, endpoint: a choice, not a traceback
-            self.app.call_from_thread(self._failed, error)
+            self.post_message(ScanFailed(safe_line(str(error), 400) or type(error).__name__))
             return
-        self.app.call_from_thread(self._finished, result)
+        self.post_message(ScanFinished(result))
 
-    def _finished(self, result: ScanResult) -> None:
+    def on_scan_progress(self, message: ScanProgress) -> None:
+        if self.result is not None or self.failed or not message.total:
+            return
+        self.query_one("#scan-progress", ProgressBar).update(
+            total=message.total, progress=message.done
+        )
+        self.query_one("#scan-status", Static).update(
+            Text(f"{message.done} / {message.total}   {message.current}")
+        )
+
+    def on_scan_finished(self, message: ScanFinished) -> None:
+        result = message.result
         self.result = result
         bar = self.query_one("#scan-progress", ProgressBar)
         bar.update(total=max(len(result.results), 1), progress=len(result.results))
@@ -124,11 +138,10 @@ class ScanScreen(Screen[ScanResult | None]):
         if self.auto_continue and not result.cancelled:
             self.dismiss(result)
 
-    def _failed(self, error: Exception) -> None:
+    def on_scan_failed(self, message: ScanFailed) -> None:
         self.failed = True
-        message = safe_line(str(error), 400) or type(error).__name__
         self.query_one("#scan-status", Static).update(
-            Text(f"The scan could not start: {message}", style="bold red")
+            Text(f"The scan could not start: {message.reason}", style="bold red")
         )
         self.query_one("#scan-hint", Static).update(
             Text(
@@ -163,7 +176,7 @@ class ScanScreen(Screen[ScanResult | None]):
             self.cancel_event.clear()
             self.query_one("#scan-status", Static).update(Text(self._preparing()))
             self.query_one("#scan-hint", Static).update(Text(""))
-            self._run()
+            self._run(self.source, self.regions)
 
         self.app.push_screen(
             TextDialog("AWS profile to use (from ~/.aws/config)", value=self.source.profile or ""),

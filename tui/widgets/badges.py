@@ -39,6 +39,7 @@ STATUS_STYLE: dict[Status, str] = {
     Status.FAIL: "bold red",
     Status.NOT_APPLICABLE: "dim",
     Status.UNKNOWN: "bold yellow",
+    Status.ADVISORY: "bold cyan",
 }
 
 
@@ -71,6 +72,8 @@ def proposal_text(proposal: Proposal | None, summary: str) -> Text:
         return _styled(f"✓ {summary}", "green")
     if proposal is Proposal.NOT_MET:
         return _styled(f"✗ {summary}", "red")
+    if summary.startswith("advisory"):
+        return _styled(summary, "cyan")
     return _styled(summary, "dim" if summary.startswith("(") else "yellow")
 
 

@@ -1,21 +1,25 @@
 """The widgets of the guided review: question list, question card, best-practice table,
-evidence panel and the progress header. Each is told what to show by the review screen."""
+evidence panel and the progress header. The review screen sets each widget's reactive
+inputs (a value such as a CardView or the table's rows); a widget redraws only when its input
+really changed (reactives compare the values)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from checks.result import CAUSE_LABEL, CheckResult, Proposal, Status, summarize
-from questions import BestPractice, Pillar, Question
-from review.model import Answer, AnswerSource, AnswerStatus, Review
-from review.risk import RiskSummary, effective_status
+from checks.result import ADVISORY_LABEL, CAUSE_LABEL, CheckResult, Proposal, Status, summarize
+from questions import BestPractice, Pillar, Question, Risk
+from review.model import Answer, AnswerSource, AnswerStatus, QuestionState, Review
+from review.risk import RiskSummary, effective_status, review_risk
 from review.text import safe_line, safe_text
 from tui.widgets.badges import (
     answer_mark,
@@ -46,7 +50,24 @@ def age(when: datetime | None, now: datetime | None = None) -> str:
 class ReviewHeader(Static):
     """One line: review name, environment, progress, risk counts, evidence age, save state."""
 
-    def show(self, review: Review, summary: RiskSummary, save_state: str) -> None:
+    review: reactive[Review | None] = reactive(None)
+    save_state: reactive[str] = reactive("")
+
+    def __init__(self, pillar: Pillar, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.pillar = pillar
+
+    def watch_review(self) -> None:
+        self._show()
+
+    def watch_save_state(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        review = self.review
+        if review is None:
+            return
+        summary = review_risk(self.pillar, review.responses)
         counts = summary.counts
         evidence = review.evidence
         parts: list[str | tuple[str, str] | Text] = [
@@ -57,8 +78,8 @@ class ReviewHeader(Static):
             ("MEDIUM ", "bold yellow"),
             f"{counts.medium}",
         ]
-        if save_state:
-            parts.append(f" · {save_state}")
+        if self.save_state:
+            parts.append(f" · {self.save_state}")
         parts.append(f" · evidence {age(evidence.started_at if evidence else None)}")
         parts.append(f" · {review.environment.value.lower()}")
         self.update(Text.assemble(*parts))
@@ -66,6 +87,11 @@ class ReviewHeader(Static):
 
 class QuestionList(OptionList):
     """Areas and their questions, each with a progress mark and its risk badge."""
+
+    current: reactive[str] = reactive("", init=False)
+
+    def watch_current(self, question_id: str) -> None:
+        self.highlight_question(question_id)
 
     def show(self, pillar: Pillar, review: Review, summary: RiskSummary) -> None:
         lines = {
@@ -111,28 +137,51 @@ def question_line(question: Question, review: Review, summary: RiskSummary) -> T
     return Text.assemble(f" {mark} ", (question.id, "bold"), "  ", risk, f" {done}/{total}")
 
 
+@dataclass(frozen=True)
+class CardView:
+    question: Question
+    state: QuestionState
+    compact: bool
+
+
 class QuestionCard(Static):
     """The question's title, why it matters and what to ask the room."""
 
-    def show(self, question: Question, review: Review, *, compact: bool = False) -> None:
-        state = review.question_state(question.id)
-        parts: list[RenderableType] = [
-            Text.assemble((f"{question.id} · ", "bold"), (question.title, "bold")),
+    view: reactive[CardView | None] = reactive(None, init=False)
+
+    def watch_view(self, view: CardView | None) -> None:
+        if view is not None:
+            self.update(question_card(view.question, view.state, compact=view.compact))
+
+
+def question_card(question: Question, state: QuestionState, *, compact: bool = False) -> Group:
+    parts: list[RenderableType] = [
+        Text.assemble((f"{question.id} · ", "bold"), (question.title, "bold")),
+    ]
+    if compact:
+        parts.append(Text("i: why it matters and what to ask the room", style="dim"))
+    else:
+        parts += [
+            Text.assemble(("Why it matters: ", "italic"), question.why_it_matters),
+            Text("Ask the room:", style="italic"),
+            *[Text(f"  • {prompt}") for prompt in question.prompts],
         ]
-        if compact:
-            parts.append(Text("i: why it matters and what to ask the room", style="dim"))
-        else:
-            parts += [
-                Text.assemble(("Why it matters: ", "italic"), question.why_it_matters),
-                Text("Ask the room:", style="italic"),
-                *[Text(f"  • {prompt}") for prompt in question.prompts],
-            ]
-        if state.does_not_apply:
-            reason = state.reason.value if state.reason else "NONE"
-            parts.append(Text(f"– This question does not apply ({reason}).", style="bold yellow"))
-        if state.none_of_these:
-            parts.append(Text("✗ None of these best practices is met.", style="bold red"))
-        self.update(Group(*parts))
+    if state.does_not_apply:
+        reason = state.reason.value if state.reason else "NONE"
+        parts.append(Text(f"– This question does not apply ({reason}).", style="bold yellow"))
+    if state.none_of_these:
+        parts.append(Text("✗ None of these best practices is met.", style="bold red"))
+    return Group(*parts)
+
+
+@dataclass(frozen=True)
+class BestPracticeRow:
+    bp_id: str
+    status: AnswerStatus
+    risk: Risk
+    number: int
+    title: str
+    evidence: Text
 
 
 class BestPracticeTable(DataTable[Text]):
@@ -140,32 +189,38 @@ class BestPracticeTable(DataTable[Text]):
 
     FIXED = 7 + 6 + EVIDENCE_WIDTH + 4 * 2 + 2  # other columns, cell padding, scrollbar
 
+    lines: reactive[tuple[BestPracticeRow, ...]] = reactive((), init=False)
+    title_width: reactive[int] = reactive(0, init=False)
+
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = False
 
-    def _title_width(self) -> int:
+    def available_title_width(self) -> int:
         available = self.parent.size.width if isinstance(self.parent, Widget) else 80
         return max(16, available - self.FIXED)
 
-    def show(self, pillar: Pillar, question: Question, review: Review) -> None:
+    def watch_lines(self) -> None:
+        self._rebuild()
+
+    def watch_title_width(self) -> None:
+        self._rebuild()
+
+    def _rebuild(self) -> None:
         row = self.cursor_row
-        width = self._title_width()
+        width = self.title_width or self.available_title_width()
         self.clear(columns=True)
         self.add_column("ANSWER", key="answer", width=7)
         self.add_column("RISK", key="risk", width=6)
         self.add_column("BEST PRACTICE", key="title", width=width)
         self.add_column("EVIDENCE", key="evidence", width=EVIDENCE_WIDTH)
-        state = review.question_state(question.id)
-        answers = review.responses.by_best_practice
-        for bp in question.best_practices:
-            status = effective_status(bp.id, state, answers)
+        for item in self.lines:
             self.add_row(
-                answer_mark(status),
-                risk_badge(bp.risk),
-                Text.assemble((f"BP{bp.number:02d} ", "bold"), _cut(bp.title, width - 5)),
-                evidence_cell(pillar, bp, review),
-                key=bp.id,
+                answer_mark(item.status),
+                risk_badge(item.risk),
+                Text.assemble((f"BP{item.number:02d} ", "bold"), _cut(item.title, width - 5)),
+                item.evidence,
+                key=item.bp_id,
             )
         if self.row_count:
             self.move_cursor(row=min(max(row, 0), self.row_count - 1))
@@ -176,6 +231,24 @@ class BestPracticeTable(DataTable[Text]):
             return None
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
         return str(key.value) if key.value is not None else None
+
+
+def best_practice_rows(
+    pillar: Pillar, question: Question, review: Review
+) -> tuple[BestPracticeRow, ...]:
+    state = review.question_state(question.id)
+    answers = review.responses.by_best_practice
+    return tuple(
+        BestPracticeRow(
+            bp.id,
+            effective_status(bp.id, state, answers),
+            bp.risk,
+            bp.number,
+            bp.title,
+            evidence_cell(pillar, bp, review),
+        )
+        for bp in question.best_practices
+    )
 
 
 def _cut(text: str, width: int) -> str:
@@ -197,47 +270,71 @@ def evidence_cell(pillar: Pillar, bp: BestPractice, review: Review) -> Text:
     return proposal_text(proposal, summary)
 
 
+@dataclass(frozen=True)
+class EvidenceView:
+    bp: BestPractice
+    answer: Answer
+    status: AnswerStatus
+    scanned: bool
+    results: tuple[CheckResult, ...]
+
+
+def evidence_view(bp: BestPractice, review: Review) -> EvidenceView:
+    state = review.question_state(bp.question_id)
+    return EvidenceView(
+        bp,
+        review.answer(bp.id),
+        effective_status(bp.id, state, review.responses.by_best_practice),
+        review.evidence is not None,
+        evidence_results(review, bp.id),
+    )
+
+
 class EvidencePanel(Static):
     """The selected best practice: its answer, description, and every check's findings."""
 
-    def show(self, pillar: Pillar, bp: BestPractice, review: Review) -> None:
-        answer = review.answer(bp.id)
-        state = review.question_state(bp.question_id)
-        status = effective_status(bp.id, state, review.responses.by_best_practice)
-        parts: list[RenderableType] = [
-            Text.assemble(
-                (f"{bp.id} ", "bold"),
-                bp.title,
-                "  ",
-                answer_mark(status),
-                "  ",
-                answer_line(answer),
-            ),
-            Text(bp.description, style="dim"),
-        ]
-        if answer.note:
-            parts.append(Text.assemble(("Note: ", "italic"), safe_text(answer.note)))
-        results = evidence_results(review, bp.id)
-        if review.evidence is None:
-            parts.append(Text("No evidence yet: press r to scan.", style="dim"))
-        elif not results:
+    view: reactive[EvidenceView | None] = reactive(None, init=False)
+
+    def watch_view(self, view: EvidenceView | None) -> None:
+        if view is not None:
+            self.update(evidence_renderable(view))
+
+
+def evidence_renderable(view: EvidenceView) -> Group:
+    bp, answer = view.bp, view.answer
+    parts: list[RenderableType] = [
+        Text.assemble(
+            (f"{bp.id} ", "bold"),
+            bp.title,
+            "  ",
+            answer_mark(view.status),
+            "  ",
+            answer_line(answer),
+        ),
+        Text(bp.description, style="dim"),
+    ]
+    if answer.note:
+        parts.append(Text.assemble(("Note: ", "italic"), safe_text(answer.note)))
+    if not view.scanned:
+        parts.append(Text("No evidence yet: press r to scan.", style="dim"))
+    elif not view.results:
+        parts.append(
+            Text(
+                f"No automated check for this best practice ({bp.evidence_role.value}): "
+                "decide in the room.",
+                style="dim",
+            )
+        )
+    else:
+        parts.append(evidence_table(view.results))
+        if bp.evidence_role.value == "signal":
             parts.append(
                 Text(
-                    f"No automated check for this best practice ({bp.evidence_role.value}): "
-                    "decide in the room.",
-                    style="dim",
+                    "Evidence is a signal here: the practice is partly about process.",
+                    style="dim italic",
                 )
             )
-        else:
-            parts.append(evidence_table(results))
-            if bp.evidence_role.value == "signal":
-                parts.append(
-                    Text(
-                        "Evidence is a signal here: the practice is partly about process.",
-                        style="dim italic",
-                    )
-                )
-        self.update(Group(*parts))
+    return Group(*parts)
 
 
 def answer_line(answer: Answer) -> Text:
@@ -251,7 +348,8 @@ def answer_line(answer: Answer) -> Text:
 
 def evidence_table(results: tuple[CheckResult, ...], failing_shown: int = 5) -> Table:
     table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
-    table.add_column("STATUS", width=7, no_wrap=True)
+    width = max(7, *(len(status_badge(r.status)) for r in results))
+    table.add_column("STATUS", width=width, no_wrap=True)
     table.add_column(
         "CHECK", no_wrap=True, min_width=min(28, max(len(r.check_id) for r in results))
     )
@@ -286,5 +384,18 @@ def finding_text(result: CheckResult, failing_shown: int = 5) -> Text:
                 text.append(f": {safe_line(resource.detail, 100)}")
         if len(failing) > failing_shown:
             text.append(f"\n… and {len(failing) - failing_shown} more", style="dim")
+        return text
+    absent = result.not_in_place
+    if result.status is Status.ADVISORY:
+        text = Text(f"{ADVISORY_LABEL} (advisory, not a failure)", style="cyan")
+        for resource in absent[:failing_shown]:
+            text.append("\n")
+            text.append(safe_line(resource.id, 80), style="bold")
+            if resource.detail:
+                text.append(f": {safe_line(resource.detail, 100)}")
+        if len(absent) > failing_shown:
+            text.append(f"\n… and {len(absent) - failing_shown} more", style="dim")
+        if not absent and result.reason:
+            text.append(f" — {safe_line(result.reason, 120)}", style="dim")
         return text
     return Text(safe_line(result.reason, 160) or result.title, style="dim")

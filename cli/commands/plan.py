@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui.errors import CliError
+from cli.context import LOCK_WAIT_S, cli_context, make_console
+from cli.errors import CliError
 
 if TYPE_CHECKING:
     from review.plan import Plan, PlanItem
@@ -79,9 +80,8 @@ def print_plan(plan: Plan, name: str, bucket: str | None, details: bool) -> None
 
     from review.plan import Bucket
     from review.text import safe_line
-    from tui.commands.reviews import _console
 
-    console = _console()
+    console = make_console()
     wanted = [Bucket.from_slug(bucket)] if bucket else list(Bucket)
     sizes = ", ".join(f"{len(plan.bucket(b))} {b.value}" for b in Bucket)
     console.print(
@@ -145,9 +145,8 @@ def plan(
     from dataclasses import replace
 
     from review.plan import ItemStatus, build_plan, tracking_of
-    from tui.commands.reviews import LOCK_WAIT_S, _store
 
-    store = _store(ctx)
+    store = cli_context(ctx).store()
     if item_id is None:
         if owner is not None or due is not None or status is not None:
             raise click.UsageError("--owner, --due and --status need --item")

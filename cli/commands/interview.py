@@ -1,7 +1,7 @@
 """`pillar interview`: walk a review's questions with plain prompts (no full-screen app).
 
 Only click and the standard library are imported at module level; the store, rich,
-questionary and the interview itself (`tui.interview`) load when the command runs.
+questionary and the interview itself (`cli.interview`) load when the command runs.
 """
 
 from __future__ import annotations
@@ -40,14 +40,15 @@ def interview(
 ) -> None:
     """Walk the questions of REVIEW with plain prompts: does it apply, which best practices
     are met, a note. Every answer is saved at once; Ctrl-C stops, keeping them."""
+    from cli import exit_codes
+    from cli.context import LOCK_WAIT_S, cli_context
+    from cli.interview import Interviewer, question_id_from
     from review.text import safe_line
-    from tui import exit_codes
-    from tui.commands.reviews import LOCK_WAIT_S, _console, _default_by, _store
-    from tui.interview import Interviewer, question_id_from
 
     if no_color:
         os.environ["NO_COLOR"] = "1"  # rich and prompt_toolkit both honour it
-    store = _store(ctx)
+    context = cli_context(ctx)
+    store = context.store()
     question_id = None
     if start is not None:
         question_id = question_id_from(start, store.pillar)
@@ -57,9 +58,7 @@ def interview(
                 param_hint="--question",
             )
     with store.open(review_ref, wait=LOCK_WAIT_S) as session:
-        interviewer = Interviewer(
-            session, by=by if by is not None else _default_by(), console=_console()
-        )
+        interviewer = Interviewer(session, by=context.person(by), console=context.console())
         outcome = interviewer.run(question_id, unanswered)
     if outcome.stopped:
         resume = shlex.quote(safe_line(review_ref, 100))

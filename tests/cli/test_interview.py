@@ -19,13 +19,13 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
+from cli.interview import Interviewer, InterviewOutcome, question_id_from, questions_to_ask
+from cli.main import main
 from questions import security_pillar
 from review.model import AnswerSource, AnswerStatus, NotApplicableReason
 from review.store import ReviewStore
-from tui.cli import main
-from tui.interview import Interviewer, InterviewOutcome, question_id_from, questions_to_ask
 
-from .conftest import HOSTILE_BUCKET, HOSTILE_TAG, fixed_scan
+from ..tui.conftest import HOSTILE_BUCKET, HOSTILE_TAG, fixed_scan
 
 DOWN = "\x1b[B"
 ENTER = "\r"

@@ -6,7 +6,7 @@ how to turn them into a message and an exit code.
 
 from __future__ import annotations
 
-from tui import exit_codes
+from cli import exit_codes
 
 
 class CliError(Exception):

@@ -6,9 +6,10 @@ import json
 import subprocess
 import sys
 
+import click
 import pytest
 
-from tui.cli import main
+from cli.main import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -58,7 +59,7 @@ def test_unknown_area_is_one_clear_sentence(capsys: pytest.CaptureFixture[str]) 
 def test_version_and_help_exit_zero() -> None:
     for args, expected in ((["--version"], "pillar, version"), (["--help"], "questions")):
         done = subprocess.run(
-            [sys.executable, "-c", "from tui.cli import main; main()", *args],
+            [sys.executable, "-c", "from cli.main import main; main()", *args],
             capture_output=True,
             text=True,
         )
@@ -68,7 +69,17 @@ def test_version_and_help_exit_zero() -> None:
 
 def test_scan_concurrency_default_matches_the_runner() -> None:
     from checks.runner import DEFAULT_CONCURRENCY
-    from tui.commands.scan import scan
+    from cli.commands.scan import scan
 
     option = next(p for p in scan.params if p.name == "concurrency")
     assert option.default == DEFAULT_CONCURRENCY
+
+
+def test_export_formats_are_the_export_dispatch_formats() -> None:
+    from cli.commands.reviews import EXPORT_FORMATS, export
+    from review.export import ExportFormat
+
+    assert set(EXPORT_FORMATS) == {f.value for f in ExportFormat}
+    option = next(p for p in export.params if p.name == "fmt")
+    assert isinstance(option.type, click.Choice)
+    assert set(option.type.choices) == set(EXPORT_FORMATS)

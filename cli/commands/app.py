@@ -1,4 +1,7 @@
-"""`pillar` (home), `pillar open REVIEW` and `pillar demo`: the Textual app."""
+"""`pillar` (home), `pillar open REVIEW` and `pillar demo`: start the Textual app.
+
+`tui` is imported inside the commands only, so `pillar --help` never loads textual.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +9,7 @@ from pathlib import Path
 
 import click
 
-
-def _person() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (containers): answers are by "the room"
-        return "the room"
+from cli.context import cli_context
 
 
 def _run_app(
@@ -27,20 +23,16 @@ def _run_app(
     demo: bool = False,
     scan_first: bool = False,
 ) -> None:
-    from questions import security_pillar
-    from review.locations import resolve_home
-    from review.store import ReviewStore
     from tui.app import PillarApp
     from tui.scanning import ScanSource
 
-    settings = ctx.obj
-    home = resolve_home(home_override if home_override is not None else settings.home)
-    store = ReviewStore(home, security_pillar())
+    context = cli_context(ctx)
+    store = context.store(home_override)
     if open_review is not None:
         open_review = store.resolve(open_review)
     app = PillarApp(
         store,
-        person=_person(),
+        person=context.person(),
         scan_source=ScanSource(demo=demo, profile=profile, endpoint_url=endpoint_url),
         open_review=open_review,
         start_question=start_question,
@@ -91,13 +83,12 @@ def demo(ctx: click.Context, fresh: bool) -> None:
     The demo keeps its own store (in <home>/demo), so it never mixes with real reviews.
     The first run creates the demo review and scans the simulated account.
     """
-    from questions import security_pillar
     from review.locations import resolve_home
     from review.model import Environment
-    from review.store import ReviewStore
 
-    home = resolve_home(ctx.obj.home) / "demo"
-    store = ReviewStore(home, security_pillar())
+    context = cli_context(ctx)
+    home = resolve_home(context.home) / "demo"
+    store = context.store(home)
     existing = [s for s in store.list_reviews().reviews if s.name == DEMO_NAME]
     if fresh:
         for summary in existing:

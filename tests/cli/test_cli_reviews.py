@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from cli.main import main
 
 
 @pytest.fixture
@@ -253,7 +253,7 @@ def test_home_option_overrides_env(
 
 def test_help_stays_light() -> None:
     code = (
-        "import sys; from tui.cli import cli\n"
+        "import sys; from cli.main import cli\n"
         "try:\n    cli.main(['--help'], standalone_mode=False)\nexcept SystemExit: pass\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in "
         "('review', 'tinydb', 'rich', 'boto3', 'textual', 'filelock')]\n"

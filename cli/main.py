@@ -1,4 +1,4 @@
-"""The `pillar` command line: a click group whose commands live in `tui/commands/`.
+"""The `pillar` command line: a click group whose commands live in `cli/commands/`.
 
 Start-up stays light: this module and the command modules import only click and the
 standard library at module level, so `pillar --help` never loads boto3 or textual.
@@ -7,14 +7,14 @@ standard library at module level, so `pillar --help` never loads boto3 or textua
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import click
 
-from tui import exit_codes
-from tui.errors import describe
+from cli import exit_codes
+from cli.context import CliContext
+from cli.errors import describe
 
 
 def _version() -> str:
@@ -22,14 +22,6 @@ def _version() -> str:
         return version("pillar-review")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
         return "0+unknown"
-
-
-@dataclass
-class Settings:
-    """Global options, handed to every command through the click context."""
-
-    home: Path | None
-    debug: bool
 
 
 class LazyGroup(click.Group):
@@ -55,23 +47,24 @@ class LazyGroup(click.Group):
 
 # command name -> "module:attribute". Command modules keep heavy imports inside functions.
 COMMANDS = {
-    "questions": "tui.commands.bank:questions",
-    "home": "tui.commands.app:home",
-    "open": "tui.commands.app:open_",
-    "demo": "tui.commands.app:demo",
-    "new": "tui.commands.reviews:new",
-    "list": "tui.commands.reviews:list_reviews",
-    "show": "tui.commands.reviews:show",
-    "answer": "tui.commands.reviews:answer",
-    "milestone": "tui.commands.reviews:milestone",
-    "diff": "tui.commands.reviews:diff",
-    "delete": "tui.commands.reviews:delete",
-    "export": "tui.commands.reviews:export",
-    "plan": "tui.commands.plan:plan",
-    "import": "tui.commands.reviews:import_review",
-    "scan": "tui.commands.scan:scan",
-    "iam-policy": "tui.commands.scan:iam_policy",
-    "interview": "tui.commands.interview:interview",
+    "questions": "cli.commands.bank:questions",
+    "home": "cli.commands.app:home",
+    "open": "cli.commands.app:open_",
+    "demo": "cli.commands.app:demo",
+    "new": "cli.commands.reviews:new",
+    "list": "cli.commands.reviews:list_reviews",
+    "show": "cli.commands.reviews:show",
+    "answer": "cli.commands.reviews:answer",
+    "milestone": "cli.commands.reviews:milestone",
+    "diff": "cli.commands.reviews:diff",
+    "delete": "cli.commands.reviews:delete",
+    "export": "cli.commands.reviews:export",
+    "plan": "cli.commands.plan:plan",
+    "import": "cli.commands.reviews:import_review",
+    "scan": "cli.commands.scan:scan",
+    "iam-policy": "cli.commands.scan:iam_policy",
+    "interview": "cli.commands.interview:interview",
+    "wa": "cli.commands.wa:wa",
 }
 
 
@@ -92,7 +85,7 @@ COMMANDS = {
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None, debug: bool) -> None:
     """pillar: AWS Well-Architected Security Pillar reviews in the terminal."""
-    ctx.obj = Settings(home=home, debug=debug)
+    ctx.obj = CliContext(home=home, debug=debug)
     if ctx.invoked_subcommand is None:
         command = cli.get_command(ctx, "home")
         if command is None:

@@ -12,12 +12,11 @@ many answers were saved and whether it was stopped; the click command turns that
 message and exit code 130. Prompts take an optional prompt_toolkit `input` and `output`
 so tests drive them through a pipe.
 
-Nothing here is Textual; the session (`review.store.ReviewSession`) does every write.
+Nothing here is Textual; the session (`review.session.ReviewSession`) does every write.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ from rich.text import Text
 
 from checks.result import Proposal, summarize
 from questions import BestPractice, Pillar, Question
+from questions.ids import question_id_from_ref
 from review.model import AnswerStatus, NotApplicableReason, Review, notes_warning
 from review.risk import QuestionRisk, effective_status, question_risk
 from review.text import safe_line, safe_text
@@ -72,15 +72,12 @@ CHOICE_INDENT = 5  # questionary's " » ○ " before a choice title
 TITLE_LIMIT = 200
 NOTE_SHOWN = 500
 
-_QUESTION_REF = re.compile(r"(?:SEC)?0*(\d{1,2})", re.IGNORECASE)
-
 
 def question_id_from(ref: str, pillar: Pillar) -> str | None:
     """The question id `ref` names ("SEC03", "sec3", "3"), or None if it names none."""
-    match = _QUESTION_REF.fullmatch(ref.strip())
-    if match is None:
+    question_id = question_id_from_ref(ref)
+    if question_id is None:
         return None
-    question_id = f"SEC{int(match.group(1)):02d}"
     try:
         return pillar.question(question_id).id
     except KeyError:

@@ -6,9 +6,7 @@ inside the commands, so `pillar --help` stays fast.
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 import sys
 import threading
 from pathlib import Path
@@ -16,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui import exit_codes
-from tui.errors import CliError
+from cli import exit_codes
+from cli.context import cli_context, make_console, untrusted
+from cli.errors import CliError
 
 if TYPE_CHECKING:  # pragma: no cover
     from checks.result import ScanResult
@@ -28,27 +27,15 @@ STATUS_STYLE = {
     "FAIL": "bold red",
     "NOT_APPLICABLE": "dim",
     "UNKNOWN": "yellow",
+    "ADVISORY": "cyan",
 }
-STATUS_LABEL = {"PASS": "pass", "FAIL": "FAIL", "NOT_APPLICABLE": "n/a", "UNKNOWN": "unknown"}
-
-
-def _text(value: str, style: str = "", limit: int | None = None) -> Any:
-    """Untrusted text (resource names, AWS messages) as rich Text: never markup, no escapes."""
-    from rich.text import Text
-
-    from review.text import safe_line
-
-    return Text(safe_line(value, limit), style=style)
-
-
-def _console(stderr: bool = False, file: Any = None) -> Any:
-    from rich.console import Console
-
-    stream = file or (sys.stderr if stderr else sys.stdout)
-    width = None if stream.isatty() or os.environ.get("COLUMNS") else 120
-    return Console(
-        file=stream, highlight=False, emoji=False, soft_wrap=False, width=width, markup=False
-    )
+STATUS_LABEL = {
+    "PASS": "pass",
+    "FAIL": "FAIL",
+    "ADVISORY": "advisory",
+    "NOT_APPLICABLE": "n/a",
+    "UNKNOWN": "unknown",
+}
 
 
 def _selected(patterns: tuple[str, ...]) -> Any:
@@ -64,9 +51,11 @@ def _selected(patterns: tuple[str, ...]) -> Any:
 
 
 def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> None:
-    """Results as a table; failing resources listed under their check."""
+    """Results as a table; failing (and advisory "not in place") resources under their check."""
     from rich.table import Table
     from rich.text import Text
+
+    from checks.result import ADVISORY_LABEL, Status
 
     table = Table(title=None, expand=False, show_lines=False)
     table.add_column("status", no_wrap=True)
@@ -77,19 +66,21 @@ def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> 
     for result in scan.results:
         status = result.status.value
         found = Text()
-        found.append_text(_text(result.reason, limit=200))
-        resources = result.resources if show_passing else result.failing
+        found.append_text(untrusted(result.reason, limit=200))
+        resources = result.resources if show_passing else (*result.failing, *result.not_in_place)
         for resource in resources[:20]:
             found.append("\n  ")
-            found.append_text(_text(resource.id, "bold", limit=120))
+            if resource.status is Status.ADVISORY:
+                found.append(f"{ADVISORY_LABEL}: ", style="cyan")
+            found.append_text(untrusted(resource.id, "bold", limit=120))
             found.append(": ")
-            found.append_text(_text(resource.detail, limit=160))
+            found.append_text(untrusted(resource.detail, limit=160))
         if len(resources) > 20:
             found.append(f"\n  ... and {len(resources) - 20} more (see --format json)")
         table.add_row(
             Text(STATUS_LABEL[status], style=STATUS_STYLE[status]),
-            _text(result.check_id),
-            _text(result.region),
+            untrusted(result.check_id),
+            untrusted(result.region),
             Text(" ".join(result.best_practices)),
             found,
         )
@@ -119,7 +110,7 @@ def _run_with_progress(run: Any, quiet: bool) -> ScanResult:
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
-        console=_console(stderr=True),
+        console=make_console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task("", total=None)
@@ -132,18 +123,13 @@ def _run_with_progress(run: Any, quiet: bool) -> ScanResult:
 
 def _store_in_review(ctx: click.Context, review_ref: str, scan: ScanResult, pillar: Pillar) -> str:
     from review.evidence import contradictions
-    from review.locations import resolve_home
-    from review.store import ReviewStore
+    from review.vocabulary import scan_acceptance
 
-    home = ctx.obj.home if ctx.obj is not None else None
-    store = ReviewStore(resolve_home(home), pillar)
-    try:
-        by = getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover
-        by = "pillar scan"
+    context = cli_context(ctx)
+    store = context.store()
     with store.open(review_ref) as session:
         session.attach_evidence(scan)
-        applied = session.apply_proposals(accepted_by=f"{by} (pillar scan)")
+        applied = session.apply_proposals(accepted_by=scan_acceptance(context.person()))
         flagged = contradictions(pillar, session.review)
     name = session.review.name
     return (
@@ -263,9 +249,9 @@ def scan(
             click.echo(text, nl=False)
     elif output:
         with output.open("w", encoding="utf-8") as handle:
-            render_table(result, _console(file=handle), show_passing)
+            render_table(result, make_console(file=handle), show_passing)
     else:
-        render_table(result, _console(), show_passing)
+        render_table(result, make_console(), show_passing)
 
     if review_ref:
         click.echo(f"pillar: {_store_in_review(ctx, review_ref, result, pillar)}", err=True)
@@ -289,10 +275,19 @@ def scan(
 @click.command("iam-policy")
 @click.option("--check", "patterns", multiple=True, help="Only checks matching this glob.")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and their actions.")
-def iam_policy(patterns: tuple[str, ...], list_checks: bool) -> None:
-    """Print the least-privilege IAM policy (JSON) that pillar's checks need."""
+@click.option(
+    "--sync", is_flag=True, help="The policy for `pillar wa` (WA Tool sync) instead of scans."
+)
+def iam_policy(patterns: tuple[str, ...], list_checks: bool, sync: bool) -> None:
+    """Print the least-privilege IAM policy (JSON) that pillar's checks need
+    (with --sync: what `pillar wa` needs, from the sync client's own allow-list)."""
     from checks.report import iam_policy as build
 
+    if sync:
+        from review.watool.client import iam_policy as sync_policy
+
+        click.echo(json.dumps(sync_policy(), indent=2))
+        return
     checks = _selected(patterns)
     if list_checks:
         for check in checks:

@@ -8,26 +8,21 @@ Untrusted text (names, notes) is always shown through `review.text.safe_text` in
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui.errors import CliError
+from cli.context import LOCK_WAIT_S, cli_context, make_console, untrusted, warn
+from cli.errors import CliError
 
 if TYPE_CHECKING:
     from questions import Pillar
     from review.milestones import ReviewDiff
     from review.model import Review
-    from review.store import ReviewStore
-
-LOCK_WAIT_S = 2.0
-"""How long a command waits for another short command to finish with a review."""
 
 NAME_LIMIT = 200
 NOTE_LIMIT = 500
@@ -38,56 +33,9 @@ NA_REASONS = (
     "OTHER",
     "NONE",
 )
-
-
-# --- shared helpers -------------------------------------------------------------------------
-
-
-def _pillar() -> Pillar:
-    from questions import security_pillar
-
-    return security_pillar()
-
-
-def _store(ctx: click.Context) -> ReviewStore:
-    from review.locations import resolve_home
-    from review.store import ReviewStore
-
-    home = ctx.obj.home if ctx.obj is not None else None
-    return ReviewStore(resolve_home(home), _pillar())
-
-
-def _default_by() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover - no user name in this environment
-        return "unknown"
-
-
-def _console(stderr: bool = False) -> Any:
-    from rich.console import Console
-
-    stream = sys.stderr if stderr else sys.stdout
-    # Piped output is read by people too (and by grep): do not squeeze it into 80 columns.
-    width = None if stream.isatty() or os.environ.get("COLUMNS") else 120
-    return Console(stderr=stderr, highlight=False, emoji=False, soft_wrap=False, width=width)
-
-
-def _text(value: str, style: str = "", limit: int | None = None) -> Any:
-    """Untrusted text as a rich Text (never markup), cut to `limit` characters."""
-    from rich.text import Text
-
-    from review.text import safe_line, safe_text
-
-    if limit is not None:
-        return Text(safe_line(value, limit), style=style)
-    return Text(safe_text(value), style=style)
-
-
-def _warn(message: str) -> None:
-    from review.text import safe_text
-
-    click.echo(f"pillar: warning: {safe_text(message)}", err=True)
+EXPORT_FORMATS = ("csv", "json", "md")
+"""The values of `review.export.ExportFormat`, written out so that `pillar --help` does not
+load the review layer (a test keeps them equal). Add a format there, then here."""
 
 
 def _time(value: Any) -> str:
@@ -157,46 +105,6 @@ def review_json(pillar: Pillar, review: Review) -> dict[str, Any]:
     }
 
 
-# --- export dispatch (one place; other formats register here) ---------------------------------
-
-
-def _export_json(pillar: Pillar, review: Review) -> str:
-    from review.jsonio import export_now
-
-    return export_now(review)
-
-
-def _export_markdown(pillar: Pillar, review: Review) -> str:
-    from review.export import markdown_export
-
-    return markdown_export(pillar, review)
-
-
-def _export_csv(pillar: Pillar, review: Review) -> str:
-    from review.export import csv_export
-
-    return csv_export(pillar, review)
-
-
-EXPORTERS: dict[str, Callable[[Pillar, Review], str]] = {
-    "json": _export_json,
-    "md": _export_markdown,
-    "csv": _export_csv,
-}
-"""Export format name -> renderer. Add a format by adding an entry here: `--format` offers
-every key (its Choice is built from this dict when the module loads)."""
-
-
-def render_export(pillar: Pillar, review: Review, fmt: str) -> str:
-    """The review rendered in export format `fmt` (a key of EXPORTERS)."""
-    try:
-        renderer = EXPORTERS[fmt]
-    except KeyError:
-        choices = ", ".join(EXPORTERS)
-        raise CliError(f"unknown export format {fmt!r}; choose one of {choices}") from None
-    return renderer(pillar, review)
-
-
 # --- commands -----------------------------------------------------------------------------------
 
 
@@ -248,14 +156,18 @@ def new(
             raise click.BadParameter(
                 f"{account!r} is not a 12-digit AWS account id", param_hint="--account-id"
             )
-    review = _store(ctx).create(
-        name,
-        owner=owner,
-        environment=Environment(environment.upper()),
-        description=description,
-        account_ids=account_ids,
-        regions=regions,
-        participants=people,
+    review = (
+        cli_context(ctx)
+        .store()
+        .create(
+            name,
+            owner=owner,
+            environment=Environment(environment.upper()),
+            description=description,
+            account_ids=account_ids,
+            regions=regions,
+            participants=people,
+        )
     )
     click.echo(review.id)
 
@@ -265,9 +177,9 @@ def new(
 @click.pass_context
 def list_reviews(ctx: click.Context, as_json: bool) -> None:
     """List the saved reviews: name, id, progress, high/medium risks, last update."""
-    listing = _store(ctx).list_reviews()
+    listing = cli_context(ctx).store().list_reviews()
     for problem in listing.problems:
-        _warn(problem.message)
+        warn(problem.message)
     if as_json:
         _emit_json(
             [
@@ -320,7 +232,7 @@ def list_reviews(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def show(ctx: click.Context, review_ref: str, as_json: bool) -> None:
     """Show a review with its answers and question risks."""
-    store = _store(ctx)
+    store = cli_context(ctx).store()
     review = store.load(store.resolve(review_ref))
     data = review_json(store.pillar, review)
     if as_json:
@@ -347,8 +259,8 @@ RISK_STYLE = {
 def _print_review(pillar: Pillar, review: Review, data: dict[str, Any]) -> None:
     from rich.text import Text
 
-    console = _console()
-    console.print(Text.assemble(_text(review.name, "bold", NAME_LIMIT), f"  ({review.id})"))
+    console = make_console()
+    console.print(Text.assemble(untrusted(review.name, "bold", NAME_LIMIT), f"  ({review.id})"))
     facts = [
         ("Owner", review.owner),
         ("Environment", review.environment.value.lower()),
@@ -359,7 +271,7 @@ def _print_review(pillar: Pillar, review: Review, data: dict[str, Any]) -> None:
     ]
     for label, value in facts:
         if value:
-            console.print(Text.assemble((f"{label}: ", "dim"), _text(value, limit=NAME_LIMIT)))
+            console.print(Text.assemble((f"{label}: ", "dim"), untrusted(value, limit=NAME_LIMIT)))
     counts = data["counts"]
     console.print(
         Text(
@@ -376,7 +288,7 @@ def _print_review(pillar: Pillar, review: Review, data: dict[str, Any]) -> None:
         )
         if parked.owner:
             line.append("  owner: ", style="dim")
-            line.append(_text(parked.owner, limit=80))
+            line.append(untrusted(parked.owner, limit=80))
         console.print(line)
     risks = data["question_risk"]
     for question in pillar.questions:
@@ -411,7 +323,7 @@ def _print_review(pillar: Pillar, review: Review, data: dict[str, Any]) -> None:
                 line.append(f"  ({answer.reason.value})", style="dim")
             if answer.at is not None:
                 line.append("  by ", style="dim")
-                line.append(_text(answer.source_label, "dim", 80))
+                line.append(untrusted(answer.source_label, "dim", 80))
             console.print(line)
             if answer.note:
                 console.print(Text.assemble("        ", _note(answer.note)))
@@ -420,9 +332,9 @@ def _print_review(pillar: Pillar, review: Review, data: dict[str, Any]) -> None:
 def _note(note: str) -> Any:
     from rich.text import Text
 
-    shown = _text(note, limit=None)
+    shown = untrusted(note, limit=None)
     if len(note) > NOTE_LIMIT:
-        shown = _text(note[:NOTE_LIMIT])
+        shown = untrusted(note[:NOTE_LIMIT])
         shown.append(f"… ({len(note) - NOTE_LIMIT:,} more characters; see --json)", style="dim")
     return shown if isinstance(shown, Text) else Text(str(shown))
 
@@ -462,19 +374,19 @@ def answer(
         raise click.UsageError(
             "give exactly one of --met, --not-met, --not-applicable REASON, --unanswered"
         )
-    store = _store(ctx)
+    store = cli_context(ctx).store()
     with store.open(review_ref, wait=LOCK_WAIT_S) as session:
         session.set_answer(
             bp_id,
             AnswerStatus(given[0]),
-            by=by if by is not None else _default_by(),
+            by=cli_context(ctx).person(by),
             note=note,
             reason=NotApplicableReason(na_reason.upper()) if na_reason else None,
         )
     if note is not None:
         warning = notes_warning(note)
         if warning:
-            _warn(warning)
+            warn(warning)
 
 
 @click.command("milestone")
@@ -483,7 +395,7 @@ def answer(
 @click.pass_context
 def milestone(ctx: click.Context, review_ref: str, name: str) -> None:
     """Save the review's current answers as milestone NAME."""
-    with _store(ctx).open(review_ref, wait=LOCK_WAIT_S) as session:
+    with cli_context(ctx).store().open(review_ref, wait=LOCK_WAIT_S) as session:
         session.save_milestone(name)
 
 
@@ -503,7 +415,7 @@ def diff(
     """Compare a milestone with another milestone, or with now."""
     from review.milestones import compare
 
-    store = _store(ctx)
+    store = cli_context(ctx).store()
     review = store.load(store.resolve(review_ref))
     result = compare(store.pillar, review, from_name, to_name)
     if as_json:
@@ -531,13 +443,13 @@ def _diff_json(result: ReviewDiff) -> dict[str, Any]:
 def _print_diff(result: ReviewDiff) -> None:
     from rich.text import Text
 
-    console = _console()
+    console = make_console()
     console.print(
         Text.assemble(
             "From ",
-            _text(result.before_name, "bold", 80),
+            untrusted(result.before_name, "bold", 80),
             " to ",
-            _text(result.after_name, "bold", 80),
+            untrusted(result.after_name, "bold", 80),
         )
     )
     if result.is_empty:
@@ -574,7 +486,7 @@ def delete(ctx: click.Context, review_ref: str, yes: bool) -> None:
     """Delete a review and its milestones (export it first to keep a copy)."""
     from review.text import quoted
 
-    store = _store(ctx)
+    store = cli_context(ctx).store()
     review_id = store.resolve(review_ref)
     if not yes:
         if not sys.stdin.isatty():
@@ -589,7 +501,7 @@ def delete(ctx: click.Context, review_ref: str, yes: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(EXPORTERS), case_sensitive=False),
+    type=click.Choice(EXPORT_FORMATS, case_sensitive=False),
     required=True,
     help="The export format.",
 )
@@ -606,9 +518,13 @@ def export(ctx: click.Context, review_ref: str, fmt: str, output: Path | None) -
 
     JSON keeps everything and imports back with 'pillar import'.
     """
-    store = _store(ctx)
+    from review.export import ExportFormat
+    from review.export import export as export_review
+    from review.model import utc_now
+
+    store = cli_context(ctx).store()
     review = store.load(store.resolve(review_ref))
-    text = render_export(store.pillar, review, fmt.lower())
+    text = export_review(ExportFormat(fmt.lower()), store.pillar, review, now=utc_now())
     if output is None or str(output) == "-":
         click.echo(text, nl=False)
         return
@@ -637,8 +553,8 @@ def import_review(ctx: click.Context, file: Path) -> None:
     except OSError as error:
         raise CliError(f"cannot read {file}: {error.strerror or error}") from None
     review = review_from_json(data)
-    store = _store(ctx)
+    store = cli_context(ctx).store()
     saved = store.import_review(review)
     if saved.id != review.id:
-        _warn(f"a review with id {review.id} already exists here; imported as a new review")
+        warn(f"a review with id {review.id} already exists here; imported as a new review")
     click.echo(saved.id)

@@ -1,0 +1,245 @@
+"""checks.lib.policy: who a policy lets in, one reading for every resource policy."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from checks.lib.policy import (
+    Exposure,
+    account_of,
+    allows_everything,
+    analyze,
+    document,
+    statements,
+    trusted_accounts,
+)
+
+OWN, OTHER, THIRD = "111122223333", "444455556666", "777788889999"
+
+
+def policy(*stmts):
+    return {"Version": "2012-10-17", "Statement": list(stmts)}
+
+
+def allow(principal, action="lambda:InvokeFunction", condition=None, **extra):
+    s = {"Effect": "Allow", "Principal": principal, "Action": action, "Resource": "*", **extra}
+    if condition:
+        s["Condition"] = condition
+    return s
+
+
+@pytest.mark.parametrize(
+    "principal", ["*", {"AWS": "*"}, {"AWS": ["*", f"arn:aws:iam::{OWN}:root"]}]
+)
+def test_anyone_without_condition_is_public(principal):
+    access = analyze(policy(allow(principal)), OWN)
+    assert access.exposure is Exposure.PUBLIC and access.public
+    assert "without a restricting condition" in access.reason
+
+
+def test_not_principal_allow_is_public():
+    s = {"Effect": "Allow", "NotPrincipal": {"AWS": f"arn:aws:iam::{OWN}:root"}, "Action": "*"}
+    assert analyze(policy(s), OWN).public
+
+
+@pytest.mark.parametrize(
+    ("condition", "exposure", "accounts"),
+    [
+        ({"StringEquals": {"aws:SourceAccount": OWN}}, Exposure.RESTRICTED, ()),
+        ({"StringEquals": {"aws:SourceAccount": OTHER}}, Exposure.CROSS_ACCOUNT, (OTHER,)),
+        ({"StringEquals": {"AWS:SourceOwner": OWN}}, Exposure.RESTRICTED, ()),
+        (
+            {"StringEquals": {"aws:PrincipalAccount": [OWN, OTHER]}},
+            Exposure.CROSS_ACCOUNT,
+            (OTHER,),
+        ),
+        ({"ArnLike": {"aws:SourceArn": f"arn:aws:sns:eu-west-1:{OWN}:t"}}, Exposure.RESTRICTED, ()),
+        (
+            {"ArnLike": {"aws:SourceArn": f"arn:aws:sns:eu-west-1:{OTHER}:t"}},
+            Exposure.CROSS_ACCOUNT,
+            (OTHER,),
+        ),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::bucket"}}, Exposure.RESTRICTED, ()),
+        ({"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}, Exposure.RESTRICTED, ()),
+        ({"StringEquals": {"aws:SourceVpce": "vpce-1"}}, Exposure.RESTRICTED, ()),
+        ({"StringEquals": {"aws:SourceVpc": "vpc-1"}}, Exposure.RESTRICTED, ()),
+        ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, Exposure.RESTRICTED, ()),
+        ({"StringLike": {"aws:PrincipalOrgID": "*"}}, Exposure.PUBLIC, ()),
+        ({"StringNotEquals": {"aws:SourceAccount": OWN}}, Exposure.PUBLIC, ()),
+        ({"Bool": {"aws:SecureTransport": "true"}}, Exposure.PUBLIC, ()),
+    ],
+)
+def test_conditions_that_restrict_anyone(condition, exposure, accounts):
+    access = analyze(policy(allow("*", condition=condition)), OWN)
+    assert (access.exposure, access.accounts) == (exposure, accounts)
+    assert access.reason
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [OTHER, f"arn:aws:iam::{OTHER}:root", f"arn:aws:iam::{OTHER}:role/x", {"AWS": [OTHER]}],
+)
+def test_foreign_accounts_are_cross_account(principal):
+    if isinstance(principal, str):
+        principal = {"AWS": principal}
+    access = analyze(policy(allow(principal)), OWN)
+    assert (access.exposure, access.accounts) == (Exposure.CROSS_ACCOUNT, (OTHER,))
+
+
+def test_own_account_and_services_are_restricted():
+    doc = policy(
+        allow({"AWS": f"arn:aws:iam::{OWN}:root"}),
+        allow(
+            {"Service": "s3.amazonaws.com"}, condition={"StringEquals": {"aws:SourceAccount": OWN}}
+        ),
+    )
+    assert analyze(doc, OWN).exposure is Exposure.RESTRICTED
+
+
+def test_a_service_pinned_to_another_account_is_cross_account():
+    doc = policy(
+        allow(
+            {"Service": "s3.amazonaws.com"},
+            condition={"StringEquals": {"aws:SourceAccount": OTHER}},
+        )
+    )
+    assert analyze(doc, OWN).accounts == (OTHER,)
+
+
+def test_foreign_account_within_an_organization_condition_is_restricted():
+    doc = policy(allow({"AWS": OTHER}, condition={"StringEquals": {"aws:PrincipalOrgID": "o-1"}}))
+    assert analyze(doc, OWN).exposure is Exposure.RESTRICTED
+
+
+def test_a_deny_unless_in_the_organization_restricts_the_allow():
+    deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "*",
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-1"}},
+    }
+    assert analyze(policy(allow("*"), deny), OWN).exposure is Exposure.RESTRICTED
+    assert analyze(policy(allow("*")), OWN).public
+
+
+def test_a_deny_of_other_actions_does_not_restrict():
+    deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:DeleteObject",
+        "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-1"}},
+    }
+    assert analyze(policy(allow("*", action="s3:GetObject"), deny), OWN).public
+
+
+def test_deny_statements_never_open_anything():
+    assert (
+        analyze(policy({"Effect": "Deny", "Principal": "*", "Action": "*"}), OWN).exposure
+        is Exposure.RESTRICTED
+    )
+
+
+def test_actions_limit_the_analysis():
+    doc = policy(allow("*", action="sqs:GetQueueAttributes"))
+    assert analyze(doc, OWN, actions=["sqs:GetQueueAttributes"]).public
+    assert not analyze(doc, OWN, actions=["sqs:SendMessage"]).public
+    assert analyze(policy(allow("*", action="sqs:*")), OWN, actions=["sqs:SendMessage"]).public
+
+
+@pytest.mark.parametrize("shape", [dict, json.dumps, lambda d: quote(json.dumps(d))])
+def test_documents_in_every_shape(shape):
+    doc = policy(allow("*"))
+    assert statements(shape(doc)) == statements(doc)
+    assert analyze(shape(doc), OWN).public
+
+
+@pytest.mark.parametrize("junk", [None, "", "not json", "[1, 2]", 42, {"Statement": "x"}])
+def test_unreadable_documents_have_no_statements(junk):
+    assert statements(junk) == []
+    assert document(junk) == ({"Statement": "x"} if isinstance(junk, dict) else {})
+
+
+def test_account_of():
+    assert account_of(OTHER) == OTHER
+    assert account_of(f"arn:aws:iam::{OTHER}:root") == OTHER
+    assert account_of(f"arn:aws-cn:sts::{OTHER}:assumed-role/r/s") == OTHER
+    assert account_of("*") is None and account_of("arn:aws:s3:::b") is None
+
+
+def test_allows_everything():
+    assert allows_everything(policy({"Effect": "Allow", "Action": "*", "Resource": "*"}))
+    assert allows_everything(policy({"Effect": "Allow", "Action": ["*:*"], "Resource": ["*"]}))
+    assert not allows_everything(policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
+    assert not allows_everything(policy({"Effect": "Deny", "Action": "*", "Resource": "*"}))
+
+
+def test_trusted_accounts():
+    trust = policy(
+        allow(
+            {"AWS": OTHER},
+            action="sts:AssumeRole",
+            condition={"StringEquals": {"sts:ExternalId": "x"}},
+        ),
+        allow({"AWS": f"arn:aws:iam::{THIRD}:root"}, action="sts:AssumeRole"),
+        allow({"AWS": OWN}, action="sts:AssumeRole"),
+        allow({"Service": "ec2.amazonaws.com"}, action="sts:AssumeRole"),
+    )
+    assert trusted_accounts(trust, OWN) == (False, {OTHER: True, THIRD: False})
+    assert trusted_accounts(policy(allow("*", action="sts:AssumeRole")), OWN) == (True, {})
+    org = {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}
+    assert trusted_accounts(policy(allow("*", action="sts:AssumeRole", condition=org)), OWN) == (
+        False,
+        {},
+    )
+
+
+accounts = st.sampled_from([OWN, OTHER, THIRD])
+principals = st.one_of(
+    st.just("*"),
+    accounts.map(lambda a: {"AWS": a}),
+    accounts.map(lambda a: {"AWS": f"arn:aws:iam::{a}:root"}),
+    st.sampled_from(["sns.amazonaws.com", "s3.amazonaws.com"]).map(lambda s: {"Service": s}),
+)
+conditions = st.one_of(
+    st.none(),
+    accounts.map(lambda a: {"StringEquals": {"aws:SourceAccount": a}}),
+    st.just({"StringEquals": {"aws:PrincipalOrgID": "o-1"}}),
+    st.just({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+)
+statement = st.builds(lambda p, c: allow(p, condition=c), principals, conditions)
+
+
+@given(st.lists(statement, max_size=5))
+def test_exposure_is_consistent(stmts):
+    access = analyze(policy(*stmts), OWN)
+    assert OWN not in access.accounts
+    assert access.reason
+    if access.exposure is Exposure.CROSS_ACCOUNT:
+        assert access.accounts
+    public = any(s["Principal"] == "*" and "Condition" not in s for s in stmts)
+    assert access.public == public
+
+
+@given(st.lists(statement, max_size=5), statement)
+def test_adding_an_allow_never_narrows_exposure(stmts, extra):
+    rank = {Exposure.RESTRICTED: 0, Exposure.CROSS_ACCOUNT: 1, Exposure.PUBLIC: 2}
+    before, after = analyze(policy(*stmts), OWN), analyze(policy(*stmts, extra), OWN)
+    assert rank[after.exposure] >= rank[before.exposure]
+    assert set(before.accounts) <= set(after.accounts)
+
+
+@given(st.lists(statement, max_size=5))
+def test_deny_statements_only_narrow(stmts):
+    deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "*",
+        "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-1"}},
+    }
+    assert not analyze(policy(*stmts, deny), OWN).public
