@@ -28,6 +28,11 @@ class Status(StrEnum):
     # report it; the runner turns their failures into advisories.
     ADVISORY = "ADVISORY"
 
+    @property
+    def label(self) -> str:
+        """How every front end and export shows the status: its value, N/A for NOT_APPLICABLE."""
+        return "N/A" if self is Status.NOT_APPLICABLE else self.value
+
 
 class Cause(StrEnum):
     """Why a check could not decide (status UNKNOWN)."""
