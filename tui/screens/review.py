@@ -27,6 +27,7 @@ from questions import Pillar, Question
 from review.model import AnswerStatus, Review, notes_warning
 from review.risk import effective_status, review_risk
 from review.session import AppliedProposals
+from review.vocabulary import ANSWER_LABEL
 from review.workshop import (
     end_workshop,
     pause,
@@ -171,6 +172,14 @@ class ReviewScreen(Screen[None]):
             id="review.presenter",
             show=False,
             tooltip="Presenter view: the question in large, readable form for screen sharing",
+        ),
+        Binding(
+            "y",
+            "wa_sync",
+            "WA Tool",
+            id="review.wa_sync",
+            show=False,
+            tooltip="Push or pull this review with the AWS Well-Architected Tool",
         ),
         Binding("escape", "leave", "home", id="review.home"),
     ]
@@ -421,7 +430,7 @@ class ReviewScreen(Screen[None]):
         if not contradicts:
             self._answer(bp_id, status)
             return
-        label = "met" if status is AnswerStatus.MET else "not met"
+        label = ANSWER_LABEL[status]
 
         def with_reason(reason: str | None) -> None:
             if reason:
@@ -619,6 +628,22 @@ class ReviewScreen(Screen[None]):
 
         source = self.pillar_app.scan_source
         self.app.push_screen(ScanScreen(source, self.review.regions, auto_continue=auto), finished)
+
+    def action_wa_sync(self) -> None:
+        from tui.screens.wa_sync import WaSyncScreen
+
+        self._flush_notes()  # notes typed so far are sent too
+        app = self.pillar_app
+        self.app.push_screen(
+            WaSyncScreen(
+                self.review,
+                self.pillar,
+                app.store,
+                app.scan_source,
+                person=self._person(),
+                saver=app.saver,
+            )
+        )
 
     def action_summary(self) -> None:
         from tui.screens.summary import SummaryScreen
