@@ -87,6 +87,10 @@ class CallFailed(Exception):
         self.code = code
 
 
+class NotRecorded(Exception):
+    """Replay: the recording has no answer for this call (see checks.recording)."""
+
+
 class Cancelled(Exception):
     """The scan was cancelled before this call was sent."""
 
@@ -150,6 +154,8 @@ def classify(error: BaseException, action: str) -> CallFailed:
 
     if isinstance(error, CallFailed):
         return error
+    if isinstance(error, NotRecorded):
+        return CallFailed(Cause.NOT_RECORDED, f"{action} is not in the recording", action)
     if isinstance(error, bx.ClientError):
         info = error.response.get("Error", {})
         code = str(info.get("Code", "") or "")

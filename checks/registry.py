@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from checks.calls import CallFailed, UndeclaredCall, iam_action
 from checks.guard import is_read
 from checks.result import Cause, Resource, Status
+from questions.ids import BP_ID
 
 if TYPE_CHECKING:  # pragma: no cover
     from checks.calls import CallLayer
@@ -44,7 +45,6 @@ AREAS = (
 )
 
 CHECK_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9_]+)+$")
-BP_ID = re.compile(r"^SEC(0[1-9]|1[01])-BP(0[1-9]|1[0-9])$")
 ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
 
 
@@ -102,6 +102,9 @@ class Check:
     actions: tuple[str, ...]  # exact IAM actions the check needs, e.g. "iam:ListUsers"
     services: tuple[str, ...]  # boto3 services it calls (default: just `service`)
     function: CheckFunction = field(compare=False, repr=False)
+    # True for a check about an optional control (a backup plan, a classification tag...):
+    # what it finds missing is reported ADVISORY ("not in place"), never FAIL.
+    advisory: bool = False
 
     @property
     def module(self) -> str:
@@ -109,6 +112,13 @@ class Check:
 
 
 REGISTRY: dict[str, Check] = {}
+
+
+def _is_known_bp(bp_id: str) -> bool:
+    """True for a best-practice id (the shared form) that the question bank has."""
+    from questions import security_pillar
+
+    return BP_ID.match(bp_id) is not None and security_pillar().has_best_practice(bp_id)
 
 
 def check(
@@ -120,8 +130,15 @@ def check(
     scope: Scope,
     actions: Sequence[str],
     services: Sequence[str] = (),
+    advisory: bool = False,
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check function. Declarations are validated at import time."""
+    """Register a check function. Declarations are validated at import time.
+
+    `advisory=True` declares a check about an optional control whose absence is not a
+    fault (another scanner, another tagging scheme may do the job): its `failed(...)`
+    resources and FAIL verdicts become ADVISORY, shown as "not in place" and never
+    proposing "not met". Decide it from the bank's wording, and say why in the README.
+    """
 
     def register(function: CheckFunction) -> CheckFunction:
         problems = []
@@ -129,8 +146,10 @@ def check(
             problems.append("id must look like area.name (lowercase, dots, underscores)")
         if id in REGISTRY and REGISTRY[id].function is not function:
             problems.append("id is already registered")
-        if not bps or any(not BP_ID.match(bp) for bp in bps):
-            problems.append(f"best practices must be SECnn-BPnn ids (got {list(bps)})")
+        if not bps or any(not _is_known_bp(bp) for bp in bps):
+            problems.append(
+                f"best practices must be SECnn-BPnn ids of the question bank (got {list(bps)})"
+            )
         if not actions or any(not ACTION.match(a) for a in actions):
             problems.append(f"actions must be IAM actions like iam:ListUsers (got {list(actions)})")
         writes = [a for a in actions if not is_read(a.split(":", 1)[1])]
@@ -147,6 +166,7 @@ def check(
             actions=tuple(actions),
             services=tuple(services) or (service,),
             function=function,
+            advisory=advisory,
         )
         return function
 

@@ -20,9 +20,18 @@ GLOBAL = "global"
 
 class Status(StrEnum):
     PASS = "PASS"
-    FAIL = "FAIL"
+    FAIL = "FAIL"  # a resource or setting that is wrong: proposes "not met"
     NOT_APPLICABLE = "NOT_APPLICABLE"
     UNKNOWN = "UNKNOWN"
+    # An optional control is not in place (no backup plan, no classification tag...):
+    # shown as evidence, never a "not met" proposal. Only checks declared `advisory=True`
+    # report it; the runner turns their failures into advisories.
+    ADVISORY = "ADVISORY"
+
+    @property
+    def label(self) -> str:
+        """How every front end and export shows the status: its value, N/A for NOT_APPLICABLE."""
+        return "N/A" if self is Status.NOT_APPLICABLE else self.value
 
 
 class Cause(StrEnum):
@@ -35,6 +44,7 @@ class Cause(StrEnum):
     UNSUPPORTED = "unsupported"  # the endpoint does not implement the operation
     NO_CREDENTIALS = "no_credentials"
     CANCELLED = "cancelled"
+    NOT_RECORDED = "not_recorded"  # replay: the recording has no answer for a call
     ERROR = "error"
 
 
@@ -73,10 +83,19 @@ class CheckResult:
     cause: Cause | None = None
     missing_action: str | None = None
     resources: tuple[Resource, ...] = ()
+    # When this result was observed, if not when its ScanResult started (evidence merged
+    # from several scans keeps each result's own time: review.attach).
+    scanned_at: datetime | None = None
 
     @property
     def failing(self) -> tuple[Resource, ...]:
+        """Resources that are wrong (FAIL); never the advisories."""
         return tuple(r for r in self.resources if r.status is Status.FAIL)
+
+    @property
+    def not_in_place(self) -> tuple[Resource, ...]:
+        """Resources an optional control is missing on (ADVISORY), shown apart from failures."""
+        return tuple(r for r in self.resources if r.status is Status.ADVISORY)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,11 +109,12 @@ class CheckResult:
             "cause": self.cause.value if self.cause else None,
             "missing_action": self.missing_action,
             "resources": [r.to_dict() for r in self.resources],
-        }
+        } | ({"scanned_at": self.scanned_at.isoformat()} if self.scanned_at else {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CheckResult:
         cause = data.get("cause")
+        scanned_at = data.get("scanned_at")
         return cls(
             check_id=str(data["id"]),
             title=str(data["title"]),
@@ -106,6 +126,7 @@ class CheckResult:
             cause=Cause(cause) if cause else None,
             missing_action=data.get("missing_action"),
             resources=tuple(Resource.from_dict(r) for r in data.get("resources", ())),
+            scanned_at=datetime.fromisoformat(str(scanned_at)) if scanned_at else None,
         )
 
 
@@ -113,10 +134,11 @@ def propose(role: EvidenceRole, results: Iterable[CheckResult]) -> Proposal | No
     """The answer evidence suggests for one best practice, or None.
 
     - not met: any mapped check FAILs (for verdict and signal best practices alike: a
-      failing resource is a fact whatever the process around it).
+      failing resource is a fact whatever the process around it). An ADVISORY (an optional
+      control not in place) never proposes "not met", alone or with passes.
     - met: only for verdict best practices, when every mapped check PASSes or is
-      NOT_APPLICABLE, none is UNKNOWN, and at least one actually PASSed (nothing examined
-      proves nothing).
+      NOT_APPLICABLE, none is UNKNOWN or ADVISORY, and at least one actually PASSed
+      (nothing examined proves nothing).
     - otherwise None: the evidence is shown, people decide.
     """
     statuses = [r.status for r in results]
@@ -124,7 +146,7 @@ def propose(role: EvidenceRole, results: Iterable[CheckResult]) -> Proposal | No
         return None
     if Status.FAIL in statuses:
         return Proposal.NOT_MET
-    if role is EvidenceRole.SIGNAL or Status.UNKNOWN in statuses:
+    if role is EvidenceRole.SIGNAL or Status.UNKNOWN in statuses or Status.ADVISORY in statuses:
         return None
     if Status.PASS in statuses:
         return Proposal.MET
@@ -187,8 +209,12 @@ CAUSE_LABEL: dict[Cause, str] = {
     Cause.UNSUPPORTED: "unsupported by endpoint",
     Cause.NO_CREDENTIALS: "no credentials",
     Cause.CANCELLED: "cancelled",
+    Cause.NOT_RECORDED: "not in the recording",
     Cause.ERROR: "error",
 }
+
+ADVISORY_LABEL = "not in place"
+"""How an advisory resource is introduced wherever results are shown (with its detail)."""
 
 
 def summarize(results: Iterable[CheckResult]) -> str:
@@ -208,6 +234,10 @@ def summarize(results: Iterable[CheckResult]) -> str:
         first = unknown[0]
         what = CAUSE_LABEL[first.cause] if first.cause else "unknown"
         return f"? {what}"
+    advisory = [r for r in results if r.status is Status.ADVISORY]
+    if advisory:
+        absent = sum(max(1, len(r.not_in_place)) for r in advisory)
+        return f"advisory: {absent} not in place"
     if all(r.status is Status.NOT_APPLICABLE for r in results):
         return "nothing to examine"
     return f"{len(results)} of {len(results)} checks pass"

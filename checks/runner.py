@@ -46,7 +46,7 @@ def plan(checks: Sequence[Check], aws: Aws) -> list[Task]:
     return tasks
 
 
-def summarize(resources: Sequence[Resource]) -> tuple[Status, str]:
+def status_from_resources(resources: Sequence[Resource]) -> tuple[Status, str]:
     """Status and reason of a check that returned a list of resources."""
     if not resources:
         return Status.NOT_APPLICABLE, "nothing to examine"
@@ -62,6 +62,22 @@ def summarize(resources: Sequence[Resource]) -> tuple[Status, str]:
     return Status.PASS, f"{len(resources)} examined, none failing"
 
 
+def as_advisory(
+    status: Status, reason: str, resources: Sequence[Resource]
+) -> tuple[Status, str, list[Resource]]:
+    """An advisory check's findings: FAIL becomes ADVISORY ("not in place"), never a fault."""
+    absent = [
+        Resource(r.id, Status.ADVISORY, r.detail) if r.status is Status.FAIL else r
+        for r in resources
+    ]
+    if status is not Status.FAIL:
+        return status, reason, absent
+    missing = sum(r.status is Status.ADVISORY for r in absent)
+    if reason.endswith(" failing") and missing:
+        reason = f"{missing} of {len(absent)} not in place (advisory)"
+    return Status.ADVISORY, reason, absent
+
+
 def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
     """One check in one region; never raises."""
     check = task.check
@@ -73,6 +89,12 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
         cause: Cause | None = None,
         action: str | None = None,
     ) -> CheckResult:
+        if check.advisory:
+            status, reason, resources = as_advisory(status, reason, resources)
+        elif status is Status.ADVISORY or any(r.status is Status.ADVISORY for r in resources):
+            status, cause = Status.UNKNOWN, Cause.ERROR
+            reason = f"check {check.id} reports ADVISORY but is not declared advisory=True"
+            resources = ()
         return CheckResult(
             check_id=check.id,
             title=check.title,
@@ -83,7 +105,12 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
             reason=reason,
             cause=cause,
             missing_action=action,
-            resources=tuple(sorted(resources, key=lambda r: (r.status is not Status.FAIL, r.id))),
+            resources=tuple(
+                sorted(
+                    resources,
+                    key=lambda r: (r.status not in (Status.FAIL, Status.ADVISORY), r.id),
+                )
+            ),
         )
 
     if calls.cancel.is_set():
@@ -117,7 +144,7 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
             return result(outcome.status, outcome.reason, outcome.resources, cause)
         return result(outcome.status, outcome.reason, outcome.resources)
     resources = list(outcome)
-    status, reason = summarize(resources)
+    status, reason = status_from_resources(resources)
     return result(
         status, reason, resources, Cause.UNSUPPORTED if status is Status.UNKNOWN else None
     )

@@ -16,12 +16,15 @@ import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from checks import guard
 from checks.calls import CallFailed, classify
 from checks.result import Cause
+
+if TYPE_CHECKING:  # pragma: no cover
+    from checks.recording import Tap
 
 DEFAULT_REGION = "us-east-1"
 AWS_DOMAINS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov", ".sc2s.sgov.gov")
@@ -85,10 +88,16 @@ def client_config(options: AwsOptions, *, path_style: bool) -> Any:
 
 @dataclass
 class ClientPool:
-    """One guarded client per (service, region), built up front; thread-safe lookups."""
+    """One guarded client per (service, region), built up front; thread-safe lookups.
+
+    `tap` records or replays every call of its clients (checks.recording); `account`
+    labels the pool's calls in a recording ("" = the scan's own account).
+    """
 
     session: Any
     options: AwsOptions
+    tap: Tap | None = None
+    account: str = ""
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -119,6 +128,8 @@ class ClientPool:
         guard.install(client)
         if service == "s3control":
             client.meta.events.register("before-sign.s3-control", strip_account_host_prefix)
+        if self.tap is not None:
+            self.tap.install(client, service, region, self.account)
         return client
 
     def __len__(self) -> int:
@@ -136,10 +147,11 @@ class Aws:
     notes: list[str] = field(default_factory=list)
 
 
-def connect(options: AwsOptions, session: Any = None) -> Aws:
+def connect(options: AwsOptions, session: Any = None, tap: Tap | None = None) -> Aws:
     """Open the session, prove the credentials work (sts), and settle the regions.
 
-    `session` reuses a boto3 Session (the demo shares its loaded service models).
+    `session` reuses a boto3 Session (the demo shares its loaded service models); `tap`
+    records or replays every call (checks.recording).
     Raises CredentialsError with one sentence when no usable credentials are found.
     """
     import boto3
@@ -157,7 +169,7 @@ def connect(options: AwsOptions, session: Any = None) -> Aws:
         if session.region_name and (not options.regions or session.region_name in options.regions)
         else (options.regions[0] if options.regions else DEFAULT_REGION)
     )
-    pool = ClientPool(session=session, options=options)
+    pool = ClientPool(session=session, options=options, tap=tap)
     try:
         identity = pool.get("sts", home).get_caller_identity()
     except Exception as error:

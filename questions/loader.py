@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from questions.ids import BP_ID, QUESTION_ID
 from questions.model import (
     Area,
     BestPractice,
@@ -28,8 +29,6 @@ from questions.model import (
 
 BANK_DIR = Path(__file__).parent / "security"
 
-QUESTION_ID = re.compile(r"^SEC(\d{2})$")
-BP_ID = re.compile(r"^(SEC\d{2})-BP(\d{2})$")
 CHOICE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 """A WA Tool choice id (lowercase words joined by underscores, at most 64 characters)."""
 HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s]*)?$")

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from checks.result import ScanResult
+from questions.ids import BP_ID, QUESTION_ID
 from review.errors import InvalidReviewData
 from review.model import (
     THE_ROOM,
@@ -40,8 +41,6 @@ from review.plan import ItemStatus, PlanTracking
 REVIEW_ID = re.compile(r"^[0-9a-f]{32}$")
 """Review ids are uuid4 hex: 32 lowercase hex digits (file names derive from them)."""
 
-BP_ID = re.compile(r"^SEC\d{2}-BP\d{2}$")
-QUESTION_ID = re.compile(r"^SEC\d{2}$")
 PARKED_ID = re.compile(r"^P[1-9]\d{0,8}$")
 
 MAX_TEXT = 16 * 1024 * 1024

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from checks.result import CheckResult, ScanResult, Status
+from checks.result import ADVISORY_LABEL, CheckResult, ScanResult, Status
 from questions import Pillar, Question
 from review.escape import csv_cell, md_cell, md_inline, md_lines, mermaid_label
 from review.jsonio import review_to_json
@@ -32,6 +32,7 @@ from review.model import (
 )
 from review.plan import Bucket, ItemStatus, Origin, Plan, PlanItem, build_plan
 from review.risk import QuestionRisk, RiskSummary, effective_status, review_risk
+from review.vocabulary import ANSWER_TITLE, QUESTION_RISK_LABEL, UNKNOWN_PERSON
 from review.workshop import summarize_workshop
 
 EVIDENCE_EXAMPLES = 5
@@ -152,25 +153,15 @@ def csv_export(pillar: Pillar, review: Review, *, plan: Plan | None = None) -> s
 
 # --- Markdown -----------------------------------------------------------------------
 
-_RISK_LABEL = {
-    QuestionRisk.HIGH: "High",
-    QuestionRisk.MEDIUM: "Medium",
-    QuestionRisk.NONE: "No risk",
-    QuestionRisk.NOT_APPLICABLE: "Not applicable",
-    QuestionRisk.UNANSWERED: "Unanswered",
-}
-_STATUS_LABEL = {
-    AnswerStatus.MET: "Met",
-    AnswerStatus.NOT_MET: "Not met",
-    AnswerStatus.NOT_APPLICABLE: "Not applicable",
-    AnswerStatus.UNANSWERED: "Unanswered",
-}
-_CHECK_STATUS = {
-    Status.PASS: "PASS",
-    Status.FAIL: "**FAIL**",
-    Status.NOT_APPLICABLE: "N/A",
-    Status.UNKNOWN: "UNKNOWN",
-}
+
+def _check_status(status: Status) -> str:
+    if status is Status.FAIL:
+        return f"**{status.label}**"
+    if status is Status.ADVISORY:
+        return f"Advisory ({ADVISORY_LABEL})"
+    return status.label
+
+
 _URL = re.compile(r"https://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")
 
 
@@ -408,8 +399,8 @@ def _changes(pillar: Pillar, review: Review, milestone: Milestone) -> list[str]:
     risk_rows = [
         (
             md_cell(q.id + " " + q.title),
-            _RISK_LABEL[before[q.id]],
-            _RISK_LABEL[after[q.id]],
+            QUESTION_RISK_LABEL[before[q.id]],
+            QUESTION_RISK_LABEL[after[q.id]],
         )
         for q in pillar.questions
         if before.get(q.id) is not after.get(q.id)
@@ -423,7 +414,7 @@ def _changes(pillar: Pillar, review: Review, milestone: Milestone) -> list[str]:
             now = effective_status(bp.id, new_state, review.responses.by_best_practice)
             if was is not now:
                 bp_rows.append(
-                    (md_cell(f"{bp.id} {bp.title}"), _STATUS_LABEL[was], _STATUS_LABEL[now])
+                    (md_cell(f"{bp.id} {bp.title}"), ANSWER_TITLE[was], ANSWER_TITLE[now])
                 )
     if not risk_rows and not bp_rows:
         return [*lines, "No answer has changed since then."]
@@ -455,19 +446,29 @@ def _evidence_rows(scan: ScanResult | None, question: Question) -> list[_Evidenc
     return list(seen.values())
 
 
+def _failing_cell(result: CheckResult) -> str:
+    if not result.resources:
+        return "—"
+    if result.status is Status.ADVISORY:
+        return f"{len(result.not_in_place):,} of {len(result.resources):,} {ADVISORY_LABEL}"
+    return f"{len(result.failing):,} of {len(result.resources):,}"
+
+
 def _evidence_table(rows: list[_EvidenceRow]) -> list[str]:
     table_rows = []
     for row in rows:
         result = row.result
         failing = result.failing
         detail: list[str] = []
-        if failing:
+        for found, label in ((failing, ""), (result.not_in_place, f"{ADVISORY_LABEL}: ")):
+            if not found:
+                continue
             shown = [
                 f"{r.id}" + (f" ({r.detail})" if r.detail else "")
-                for r in failing[:EVIDENCE_EXAMPLES]
+                for r in found[:EVIDENCE_EXAMPLES]
             ]
-            more = len(failing) - len(shown)
-            detail.append("; ".join(shown) + (f"; and {more:,} more" if more > 0 else ""))
+            more = len(found) - len(shown)
+            detail.append(label + "; ".join(shown) + (f"; and {more:,} more" if more > 0 else ""))
         if result.reason and (not result.resources or result.status is Status.UNKNOWN):
             detail.append(result.reason)
         table_rows.append(
@@ -475,8 +476,8 @@ def _evidence_table(rows: list[_EvidenceRow]) -> list[str]:
                 md_cell(result.title),
                 md_cell(", ".join(row.best_practices)),
                 md_cell(result.region),
-                _CHECK_STATUS[result.status],
-                f"{len(failing):,} of {len(result.resources):,}" if result.resources else "—",
+                _check_status(result.status),
+                _failing_cell(result),
                 md_cell("\n".join(detail)) if detail else "—",
             )
         )
@@ -489,7 +490,7 @@ def _evidence_table(rows: list[_EvidenceRow]) -> list[str]:
 def _answered_by(answer: Answer) -> str:
     if answer.status is AnswerStatus.UNANSWERED:
         return "—"
-    who = answer.by or "unknown"
+    who = answer.by or UNKNOWN_PERSON
     if answer.source is AnswerSource.EVIDENCE:
         who += " (accepted evidence)"
     if answer.at is not None:
@@ -516,7 +517,7 @@ def _appendix(pillar: Pillar, review: Review, risk: RiskSummary) -> list[str]:
             "",
             f"### {question.id} {md_inline(question.title)}",
             "",
-            f"{md_inline(question.area)} · question risk: **{_RISK_LABEL[q_risk]}**",
+            f"{md_inline(question.area)} · question risk: **{QUESTION_RISK_LABEL[q_risk]}**",
         ]
         state_line = _state_line(state)
         if state_line:
@@ -527,7 +528,7 @@ def _appendix(pillar: Pillar, review: Review, risk: RiskSummary) -> list[str]:
         for bp in question.best_practices:
             answer = review.answer(bp.id)
             status = effective_status(bp.id, state, answers)
-            label = _STATUS_LABEL[status]
+            label = ANSWER_TITLE[status]
             if status is AnswerStatus.NOT_APPLICABLE and answer.reason is not None:
                 label += f" ({answer.reason.value.replace('_', ' ').lower()})"
             rows.append(

@@ -45,6 +45,7 @@ from enum import StrEnum
 
 from checks.result import CheckResult, ScanResult, Status
 from questions import BestPractice, Effort, Pillar, Risk
+from questions.ids import question_number
 from review.model import Answer, AnswerStatus, ParkedItem, Review
 from review.risk import effective_status
 
@@ -188,6 +189,8 @@ class EvidenceSummary:
     examples: tuple[str, ...] = ()
     unknown_checks: int = 0
     checks: int = 0
+    # Titles of advisory checks (an optional control not in place): shown, never weighed.
+    not_in_place: tuple[str, ...] = ()
 
     @property
     def level(self) -> Evidence:
@@ -202,9 +205,14 @@ class EvidenceSummary:
         """One line: failing checks, resource counts and a few named resources."""
         if not self.checks:
             return "No automated evidence."
+        advisory = (
+            f" Not in place (advisory): {', '.join(self.not_in_place)}."
+            if self.not_in_place
+            else ""
+        )
         if not self.failing_checks:
             unknown = f", {self.unknown_checks} could not decide" if self.unknown_checks else ""
-            return f"No check fails ({self.checks} run{unknown})."
+            return f"No check fails ({self.checks} run{unknown}).{advisory}"
         names = ", ".join(c.title for c in self.failing_checks)
         parts = [f"Failing: {names}"]
         if self.failing_resources:
@@ -215,7 +223,7 @@ class EvidenceSummary:
             more = self.failing_resources - len(self.examples)
             shown = ", ".join(self.examples) + (f" and {more:,} more" if more > 0 else "")
             parts.append(f"e.g. {shown}")
-        return "; ".join(parts) + "."
+        return "; ".join(parts) + "." + advisory
 
 
 def summarize_evidence(results: Sequence[CheckResult]) -> EvidenceSummary:
@@ -225,7 +233,10 @@ def summarize_evidence(results: Sequence[CheckResult]) -> EvidenceSummary:
     failing_total = 0
     examined = 0
     unknown = 0
+    not_in_place: dict[str, str] = {}
     for result in results:
+        if result.status is Status.ADVISORY:
+            not_in_place.setdefault(result.check_id, result.title)
         examined += len(result.resources)
         bad = result.failing
         failing_total += len(bad)
@@ -250,6 +261,7 @@ def summarize_evidence(results: Sequence[CheckResult]) -> EvidenceSummary:
         examples=tuple(examples),
         unknown_checks=unknown,
         checks=len(results),
+        not_in_place=tuple(not_in_place.values()),
     )
 
 
@@ -383,7 +395,7 @@ def plan_item(
         links=bp.links,
         placement=place(bp.risk, evidence.level, bp.effort, evidence.failing_resources),
         tracking=tracking,
-        question_order=int(bp.question_id.removeprefix("SEC")),
+        question_order=question_number(bp.question_id) or 99,
         order=bp.number,
     )
 
@@ -456,7 +468,6 @@ def _parked_item(pillar: Pillar, parked: ParkedItem, risk: Risk) -> PlanItem:
         question_title, area = question.title, question.area
     except KeyError:  # a question the bank no longer has
         question_title, area = "", "Parking lot"
-    digits = parked.question_id.removeprefix("SEC")
     item = parking_lot_item(
         parked.id,
         title,
@@ -465,7 +476,7 @@ def _parked_item(pillar: Pillar, parked: ParkedItem, risk: Risk) -> PlanItem:
         note=parked.text if parked.text.strip() != title else "",
         area=area,
         question_id=parked.question_id,
-        question_order=int(digits) if digits.isdigit() else 99,
+        question_order=question_number(parked.question_id) or 99,
         order=parked.number,
         tracking=PlanTracking(parked.id, owner=parked.owner),
     )

@@ -32,6 +32,11 @@ def scan_counts(scan: ScanResult) -> Text:
         f"{statuses[Status.PASS]}   ",
         ("FAIL ", "bold red"),
         f"{statuses[Status.FAIL]}   ",
+        *(
+            (("ADVISORY ", "bold cyan"), f"{statuses[Status.ADVISORY]}   ")
+            if statuses[Status.ADVISORY]
+            else ()
+        ),
         ("UNKNOWN ", "bold yellow"),
         f"{unknown}{f' ({why})' if why else ''}   ",
         ("N/A ", "dim"),

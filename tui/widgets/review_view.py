@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from checks.result import CAUSE_LABEL, CheckResult, Proposal, Status, summarize
+from checks.result import ADVISORY_LABEL, CAUSE_LABEL, CheckResult, Proposal, Status, summarize
 from questions import BestPractice, Pillar, Question, Risk
 from review.model import Answer, AnswerSource, AnswerStatus, QuestionState, Review
 from review.risk import RiskSummary, effective_status
@@ -365,7 +365,8 @@ def answer_line(answer: Answer) -> Text:
 
 def evidence_table(results: tuple[CheckResult, ...], failing_shown: int = 5) -> Table:
     table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
-    table.add_column("STATUS", width=7, no_wrap=True)
+    width = max(7, *(len(status_badge(r.status)) for r in results))
+    table.add_column("STATUS", width=width, no_wrap=True)
     table.add_column(
         "CHECK", no_wrap=True, min_width=min(28, max(len(r.check_id) for r in results))
     )
@@ -400,5 +401,18 @@ def finding_text(result: CheckResult, failing_shown: int = 5) -> Text:
                 text.append(f": {safe_line(resource.detail, 100)}")
         if len(failing) > failing_shown:
             text.append(f"\n… and {len(failing) - failing_shown} more", style="dim")
+        return text
+    absent = result.not_in_place
+    if result.status is Status.ADVISORY:
+        text = Text(f"{ADVISORY_LABEL} (advisory, not a failure)", style="cyan")
+        for resource in absent[:failing_shown]:
+            text.append("\n")
+            text.append(safe_line(resource.id, 80), style="bold")
+            if resource.detail:
+                text.append(f": {safe_line(resource.detail, 100)}")
+        if len(absent) > failing_shown:
+            text.append(f"\n… and {len(absent) - failing_shown} more", style="dim")
+        if not absent and result.reason:
+            text.append(f" — {safe_line(result.reason, 120)}", style="dim")
         return text
     return Text(safe_line(result.reason, 160) or result.title, style="dim")
