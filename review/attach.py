@@ -37,6 +37,7 @@ from review.model import Contradiction
 if TYPE_CHECKING:  # pragma: no cover
     from review.store import ReviewSession
 
+ATTACH_AUTHOR = "pillar evidence attach"  # marks answers accepted from attached evidence
 SCAN_FORMAT = "pillar-scan"  # = checks.report.SCAN_FORMAT (the writer's side)
 SCAN_VERSION = 1  # the newest scan file version this pillar reads
 

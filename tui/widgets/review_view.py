@@ -21,6 +21,7 @@ from questions import BestPractice, Pillar, Question, Risk
 from review.model import Answer, AnswerSource, AnswerStatus, QuestionState, Review
 from review.risk import RiskSummary, effective_status
 from review.text import safe_line, safe_text
+from review.watool.state import sync_label
 from tui.widgets.badges import (
     answer_mark,
     proposal_text,
@@ -56,9 +57,10 @@ class HeaderView:
     high: int
     medium: int
     evidence_at: datetime | None
+    synced: str = ""  # '' unless linked to a WA Tool workload
 
 
-def header_view(review: Review, summary: RiskSummary) -> HeaderView:
+def header_view(pillar: Pillar, review: Review, summary: RiskSummary) -> HeaderView:
     evidence = review.evidence
     return HeaderView(
         review.name,
@@ -68,6 +70,7 @@ def header_view(review: Review, summary: RiskSummary) -> HeaderView:
         summary.counts.high,
         summary.counts.medium,
         evidence.started_at if evidence else None,
+        sync_label(pillar, review),
     )
 
 
@@ -99,6 +102,8 @@ class ReviewHeader(Static):
             parts.append(f" · {self.save_state}")
         parts.append(f" · evidence {age(view.evidence_at)}")
         parts.append(f" · {view.environment}")
+        if view.synced:
+            parts.append(f" · {view.synced}")
         self.update(Text.assemble(*parts))
 
 
