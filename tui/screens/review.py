@@ -26,7 +26,7 @@ from checks.result import Proposal
 from questions import Pillar, Question
 from review.model import AnswerStatus, Review, notes_warning
 from review.risk import effective_status, review_risk
-from review.store import AppliedProposals
+from review.session import AppliedProposals
 from review.vocabulary import ANSWER_LABEL
 from review.workshop import (
     end_workshop,
