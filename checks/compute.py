@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from checks.calls import CallFailed
+from checks.clock import scan_now
 from checks.registry import (
     Context,
     Outcome,
@@ -86,7 +87,7 @@ def days_ago(value: Any, now: datetime | None = None) -> int | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    age: int = ((now or datetime.now(UTC)) - value).days
+    age: int = ((now or scan_now()) - value).days
     return age
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from checks.calls import CallFailed
+from checks.clock import scan_now
 from checks.registry import (
     Context,
     Outcome,
@@ -97,7 +98,7 @@ def _days_since(value: Any, now: datetime | None = None) -> int | None:
     if not isinstance(value, datetime):
         return None
     when: datetime = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return ((now or datetime.now(UTC)) - when).days
+    return ((now or scan_now()) - when).days
 
 
 def _classification(tags: Iterable[dict[str, Any]], key: str = "Key") -> str | None:
@@ -1056,7 +1057,7 @@ def _rotation_window_days(secret: dict[str, Any]) -> int | None:
 )
 def secrets_rotation(ctx: Context) -> Outcome:
     found: list[Resource] = []
-    now = datetime.now(UTC)
+    now = scan_now()
     for secret in ctx.call("secretsmanager", "list_secrets").get("SecretList", []):
         arn = str(secret.get("ARN") or secret.get("Name"))
         if not secret.get("RotationEnabled"):

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from checks.calls import CallFailed
+from checks.clock import scan_now
 from checks.registry import (
     Context,
     Outcome,
@@ -76,7 +77,7 @@ def days_since(value: str | None, now: datetime | None = None) -> int | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return ((now or datetime.now(UTC)) - when).days
+    return ((now or scan_now()) - when).days
 
 
 def authorization_details(ctx: Context) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from checks.clock import scan_now
 from checks.registry import (
     Context,
     Outcome,
@@ -757,7 +758,7 @@ def certificate_expiry(ctx: Context) -> Outcome:
         ctx.call("acm", "list_certificates", Includes={"keyTypes": ACM_KEY_TYPES}),
         "CertificateSummaryList",
     )
-    now = datetime.now(UTC)
+    now = scan_now()
     found: list[Resource] = []
     for summary in summaries:
         arn = str(summary.get("CertificateArn"))

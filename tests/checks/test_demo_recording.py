@@ -88,3 +88,30 @@ def test_the_demo_needs_neither_moto_nor_the_network(tmp_path: Path) -> None:
     data = json.loads(done.stdout)
     assert data["account_id"] == demo.ACCOUNT_ID
     assert data["checks"] and all(c["status"] != "UNKNOWN" for c in data["checks"])
+
+
+def test_the_demo_opens_with_exactly_what_a_replay_gives(demo_scan: object) -> None:
+    """`pillar demo` opens with the shipped evidence instead of waiting for the replay:
+    it must be the replay, result for result (ages are judged as of the recording, so
+    this holds next year too)."""
+    from checks.result import ScanResult
+
+    assert isinstance(demo_scan, ScanResult)
+    shipped = demo.demo_evidence()
+    assert [r.to_dict() for r in shipped.results] == [r.to_dict() for r in demo_scan.results], (
+        f"checks/demo_evidence.json.gz is stale; {REGENERATE}"
+    )
+    assert shipped.started_at == load(demo.RECORDING).recorded_at
+
+
+def test_a_replay_judges_ages_as_of_its_recording() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from checks.clock import as_of, scan_now
+    from checks.lib.dates import age_days
+
+    recorded = datetime(2025, 1, 10, tzinfo=UTC)
+    with as_of(recorded):
+        assert scan_now() == recorded
+        assert age_days("2025-01-01T00:00:00Z") == 9
+    assert abs(scan_now() - datetime.now(UTC)) < timedelta(seconds=5)
