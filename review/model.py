@@ -1,7 +1,7 @@
 """What a review is: immutable values for the review, its answers and its milestones.
 
 Every change to a review produces a new value (`dataclasses.replace` and the `with_*`
-helpers below); only `review.store` writes them to disk. Domain words follow DESIGN.md.
+helpers below); only `review.store` writes them to disk. Domain words follow docs/architecture.md.
 """
 
 from __future__ import annotations
