@@ -1,6 +1,6 @@
 """`pillar scan` (read-only evidence from AWS) and `pillar iam-policy` (what it needs).
 
-Module level imports only click and the standard library: boto3, moto and rich load
+Module level imports only click and the standard library: boto3 and rich load
 inside the commands, so `pillar --help` stays fast.
 """
 
