@@ -107,8 +107,13 @@ def demo(ctx: click.Context, fresh: bool) -> None:
             regions=["eu-west-1", "us-east-1"],
         )
         review_id = review.id
+        from dataclasses import replace
+        from datetime import UTC, datetime
+
         from checks.demo import demo_evidence
 
-        with store.open(review_id) as session:  # opens at once, evidence in place
-            session.attach_evidence(demo_evidence())
+        # Opens at once, evidence in place (the simulated account "was scanned" just now).
+        evidence = replace(demo_evidence(), started_at=datetime.now(UTC))
+        with store.open(review_id) as session:
+            session.attach_evidence(evidence)
     _run_app(ctx, home_override=home, open_review=review_id, demo=True, scan_first=True)
