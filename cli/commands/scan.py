@@ -1,6 +1,6 @@
 """`pillar scan` (read-only evidence from AWS) and `pillar iam-policy` (what it needs).
 
-Module level imports only click and the standard library: boto3, moto and rich load
+Module level imports only click and the standard library: boto3 and rich load
 inside the commands, so `pillar --help` stays fast.
 """
 
@@ -85,7 +85,9 @@ def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> 
     counts: dict[Status, int] = {}
     for result in scan.results:
         counts[result.status] = counts.get(result.status, 0) + 1
-    summary = ", ".join(f"{counts.get(s, 0)} {s.label}" for s in Status)
+    order = (Status.PASS, Status.FAIL, Status.ADVISORY, Status.NOT_APPLICABLE, Status.UNKNOWN)
+    shown = [*order, *(s for s in Status if s not in order)]
+    summary = ", ".join(f"{counts.get(s, 0)} {s.label}" for s in shown)
     if many:
         accounts = scan.account_statuses()
         scanned = [a for a in accounts if a.scanned]
@@ -162,6 +164,52 @@ def _store_in_review(ctx: click.Context, review_ref: str, scan: ScanResult, pill
     )
 
 
+def _replay(
+    path: Path,
+    options: Any,
+    checks: Any,
+    concurrency: int,
+    progress: Any,
+    cancel: threading.Event,
+) -> ScanResult:
+    """The checks run on a recording: every call answered from it, none sent."""
+    from checks.recording import load, replay_connect
+    from checks.runner import run_scan
+
+    recording = load(path)
+    aws, replayer = replay_connect(recording, options)
+    result = run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
+    if replayer.misses:
+        click.echo(
+            f"pillar: warning: {len(replayer.misses)} call(s) the checks made are not in the "
+            f"recording (made {recording.recorded_at:%Y-%m-%d %H:%M} UTC): the checks that "
+            "needed them are UNKNOWN (not in the recording).",
+            err=True,
+        )
+    return result
+
+
+def _save_recording(recorder: Any, aws: Any, path: Path) -> None:
+    from checks.recording import save
+
+    recording = recorder.recording(aws.account_id, aws.regions, aws.home_region, _version())
+    size = save(recording, path)
+    click.echo(
+        f"pillar: {len(recording.calls)} AWS call(s) recorded in {path} ({size / 1024:,.0f} KiB); "
+        "replay them with `pillar scan --replay`.",
+        err=True,
+    )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pillar-review")
+    except PackageNotFoundError:  # pragma: no cover - a source tree
+        return ""
+
+
 @click.command()
 @click.option("--profile", help="AWS profile (default: the usual AWS credential chain).")
 @click.option(
@@ -203,6 +251,16 @@ def _store_in_review(ctx: click.Context, review_ref: str, scan: ScanResult, pill
 )
 @click.option("--adaptive", is_flag=True, help="Use botocore's adaptive retry mode.")
 @click.option("--demo", is_flag=True, help="Scan the simulated demo account (no AWS needed).")
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every AWS response received to this file (gzip; no credentials).",
+)
+@click.option(
+    "--replay",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Run the checks on a recording (from --record) instead of AWS: no network.",
+)
 @click.option("--show-passing", is_flag=True, help="Table: list passing resources too.")
 @click.option(
     "--organization",
@@ -239,6 +297,8 @@ def scan(
     concurrency: int,
     adaptive: bool,
     demo: bool,
+    record: Path | None,
+    replay: Path | None,
     show_passing: bool,
     organization: bool,
     ous: tuple[str, ...],
@@ -252,6 +312,9 @@ def scan(
     --organization scans the organization's accounts, --account the ones named; other
     accounts than the caller's are reached by assuming --role-name there.
 
+    --record FILE also keeps every AWS response the scan received (no credentials, no
+    request headers), and --replay FILE runs today's checks on it again, offline.
+
     Exit codes: 0 ok, 1 usage, 2 credentials or permissions stopped the scan,
     3 --fail-on met, 130 interrupted (partial results are still written).
     """
@@ -264,6 +327,13 @@ def scan(
         raise CliError(
             "--demo scans the simulated account: drop --profile/--endpoint-url/--region."
         )
+    if replay and (demo or profile or endpoint_url or record):
+        raise CliError(
+            "--replay answers every call from the recording: drop "
+            "--demo/--profile/--endpoint-url/--record."
+        )
+    if record and demo:
+        raise CliError("--record keeps what a live scan receives: drop --demo.")
 
     bad = [a for a in (*account_ids, *excluded) if not (a.isdigit() and len(a) == 12)]
     if bad:
@@ -274,17 +344,19 @@ def scan(
         raise CliError("use --organization or --account, not both.")
     if demo and (organization or account_ids):
         raise CliError("--demo scans the simulated account alone.")
+    if (organization or account_ids) and (record or replay):
+        raise CliError("--record and --replay keep one account's scan: drop them.")
 
     def run(progress: Any, cancel: threading.Event, on_account: Any = None) -> ScanResult:
+        from checks.runner import run_scan
+        from checks.session import AwsOptions, CredentialsError, connect
+
         if demo:
             from checks.demo import run_demo_scan
 
             return run_demo_scan(
                 progress=progress, cancel=cancel, checks=checks, concurrency=concurrency
             )
-        from checks.runner import run_scan
-        from checks.session import AwsOptions, CredentialsError, connect
-
         options = AwsOptions(
             profile=profile,
             regions=tuple(dict.fromkeys(regions)),
@@ -292,8 +364,13 @@ def scan(
             retry_mode="adaptive" if adaptive else "standard",
             max_pool_connections=max(10, concurrency * 2),
         )
+        if replay:
+            return _replay(replay, options, checks, concurrency, progress, cancel)
+        from checks.recording import Recorder
+
+        recorder = Recorder() if record else None
         try:
-            aws = connect(options)
+            aws = connect(options, tap=recorder)
         except CredentialsError as error:
             raise CliError(str(error), exit_codes.CREDENTIALS) from None
         for note in aws.notes:
@@ -328,7 +405,11 @@ def scan(
                 on_account=on_account,
                 cancel=cancel,
             )
-        return run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
+        try:
+            return run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
+        finally:  # an interrupted scan keeps what it received too
+            if recorder is not None and record is not None:
+                _save_recording(recorder, aws, record)
 
     result = _run_with_progress(run, quiet=fmt == "json" and output is None)
 
