@@ -283,6 +283,15 @@ def _version() -> str:
     help="Role assumed in other accounts (default OrganizationAccountAccessRole).",
 )
 @click.option("--external-id", default=None, help="External id required by that role, if any.")
+@click.option(
+    "--source",
+    type=click.Choice(["checks", "securityhub"]),
+    default="checks",
+    show_default=True,
+    help="securityhub: read the failed controls of the AWS Foundational Security Best "
+    "Practices standard from Security Hub (the delegated administrator's, for every account) "
+    "instead of running pillar's checks.",
+)
 @click.pass_context
 def scan(
     ctx: click.Context,
@@ -306,6 +315,7 @@ def scan(
     account_ids: tuple[str, ...],
     role_name: str | None,
     external_id: str | None,
+    source: str,
 ) -> None:
     """Gather read-only evidence from an AWS account (or many) and propose answers.
 
@@ -344,6 +354,11 @@ def scan(
         raise CliError("use --organization or --account, not both.")
     if demo and (organization or account_ids):
         raise CliError("--demo scans the simulated account alone.")
+    if source == "securityhub" and (demo or organization or account_ids or record or replay):
+        raise CliError(
+            "--source securityhub reads the findings Security Hub aggregated: drop "
+            "--demo/--organization/--account/--record/--replay."
+        )
     if (organization or account_ids) and (record or replay):
         raise CliError("--record and --replay keep one account's scan: drop them.")
 
@@ -375,6 +390,26 @@ def scan(
             raise CliError(str(error), exit_codes.CREDENTIALS) from None
         for note in aws.notes:
             click.echo(f"pillar: warning: {note}", err=True)
+        if source == "securityhub":
+            from checks.calls import CallFailed
+            from checks.securityhub_source import read_findings
+
+            try:
+                read = read_findings(aws, tuple(dict.fromkeys(regions)))
+            except CallFailed as error:
+                raise CliError(
+                    f"cannot read Security Hub findings ({error.message}); run from the "
+                    "Security Hub administrator account, in its aggregation region.",
+                    exit_codes.CREDENTIALS,
+                ) from None
+            if read.unmapped:
+                listed = ", ".join(sorted(read.unmapped))
+                click.echo(
+                    f"pillar: {sum(read.unmapped.values())} finding(s) of controls with no "
+                    f"best practice mapping were left out: {listed}",
+                    err=True,
+                )
+            return read.scan
         if organization or account_ids:
             from checks.accounts import (
                 AccountsError,
@@ -452,7 +487,21 @@ def scan(
 @click.option(
     "--sync", is_flag=True, help="The policy for `pillar wa` (WA Tool sync) instead of scans."
 )
-def iam_policy(patterns: tuple[str, ...], list_checks: bool, sync: bool) -> None:
+@click.option(
+    "--organization",
+    is_flag=True,
+    help="Policies for a multi-account scan: the management account, the member role, and "
+    "a CloudFormation StackSet template creating that role.",
+)
+@click.option(
+    "--role-name",
+    default="OrganizationAccountAccessRole",
+    show_default=True,
+    help="With --organization: the role assumed in member accounts.",
+)
+def iam_policy(
+    patterns: tuple[str, ...], list_checks: bool, sync: bool, organization: bool, role_name: str
+) -> None:
     """Print the least-privilege IAM policy (JSON) that pillar's checks need
     (with --sync: what `pillar wa` needs, from the sync client's own allow-list)."""
     from checks.report import iam_policy as build
@@ -469,5 +518,10 @@ def iam_policy(patterns: tuple[str, ...], list_checks: bool, sync: bool) -> None
                 f"{check.id}\t{check.scope.value}\t{','.join(check.best_practices)}\t"
                 f"{','.join(check.actions)}\t{check.title}"
             )
+        return
+    if organization:
+        from checks.org_policy import organization_policies
+
+        click.echo(json.dumps(organization_policies(checks, role_name), indent=2))
         return
     click.echo(json.dumps(build(checks), indent=2))

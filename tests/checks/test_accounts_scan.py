@@ -491,3 +491,23 @@ def test_access_analyzer_organization_zone(org: Org) -> None:
     assert [r.id for r in result.resources] == [
         f"arn:aws:access-analyzer:eu-west-1:{ACCOUNT_ID}:analyzer/org"
     ]
+
+
+def test_organization_policies() -> None:
+    from checks.org_policy import organization_policies
+    from checks.registry import Scope, all_checks
+
+    checks = all_checks()
+    found = organization_policies(checks, "OrganizationAccountAccessRole")
+    management = found["management_account"]["Statement"]
+    assert management[1]["Action"] == "sts:AssumeRole"
+    assert management[1]["Resource"] == "arn:aws:iam::*:role/OrganizationAccountAccessRole"
+    assert "organizations:ListAccounts" in management[0]["Action"]
+    member = set(found["member_role"]["policy"]["Statement"][0]["Action"])
+    assert "sts:AssumeRole" not in member
+    every_account = {a for c in checks if c.scope is not Scope.ORGANIZATION for a in c.actions}
+    assert every_account <= member
+    assert "organizations:ListTargetsForPolicy" in set(management[0]["Action"])
+    role = found["stackset_template"]["Resources"]["PillarScanRole"]["Properties"]
+    assert role["Policies"][0]["PolicyDocument"] == found["member_role"]["policy"]
+    assert role["RoleName"] == "OrganizationAccountAccessRole"
