@@ -373,7 +373,7 @@ def organization_zone(ctx: Context) -> Outcome:
         found += [
             passed(str(a.get("arn")), f"organization analyzer active in {region}")
             for a in analyzers
-            if a.get("status") == "ACTIVE"
+            if a.get("status") == "ACTIVE" and a.get("type") == "ORGANIZATION"
         ]
     if found:
         return found
