@@ -74,7 +74,8 @@ def parse(value: Any) -> When:
 
 
 def age_days(value: Any, now: datetime | None = None) -> int | Unreadable | None:
-    """Whole days from a date to now (negative in the future); None / Unreadable as `parse`."""
+    """Whole days from a date to now (the scan's time, `checks.clock.scan_now`); negative
+    in the future; None / Unreadable as `parse`."""
     when = parse(value)
     if when is None or isinstance(when, Unreadable):
         return when
