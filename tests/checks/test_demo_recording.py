@@ -115,3 +115,19 @@ def test_a_replay_judges_ages_as_of_its_recording() -> None:
         assert scan_now() == recorded
         assert age_days("2025-01-01T00:00:00Z") == 9
     assert abs(scan_now() - datetime.now(UTC)) < timedelta(seconds=5)
+
+
+def test_checks_take_the_time_from_the_scan_clock() -> None:
+    """A check that read the real clock would judge a replay's ages against today."""
+    import re
+
+    root = Path(__file__).resolve().parents[2] / "checks"
+    allowed = {"clock.py", "runner.py", "recording.py", "testing.py"}
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        if path.name not in allowed and not path.name.startswith("demo")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\b(datetime\.now|datetime\.utcnow|date\.today|time\.time)\(", line)
+    ]
+    assert offenders == [], f"use checks.clock.scan_now() instead: {offenders}"
