@@ -32,11 +32,12 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from checks import guard
 from checks.calls import CallLayer, classify
+from checks.clock import scan_now
 from checks.registry import Check, Scope
 from checks.result import (
     GLOBAL,
@@ -545,7 +546,7 @@ class AccountsScan:
                 aws.clients.close()  # free the account's clients and connections
 
     def run(self) -> ScanResult:
-        started_at = datetime.now(UTC)
+        started_at = scan_now()
         clock = time.perf_counter()
         total_tasks = self.total_tasks()
         total_accounts = len(self.runs)

@@ -19,12 +19,12 @@ import time
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from checks.calls import CallLayer
+from checks.clock import scan_now
 from checks.result import (
     AccountStatus,
     CheckResult,
@@ -115,7 +115,7 @@ def read_findings(aws: Aws, regions: Sequence[str] = ()) -> SecurityHubRead:
 
     Raises CallFailed (with its cause) when Security Hub cannot be read at all.
     """
-    started_at = datetime.now(UTC)
+    started_at = scan_now()
     clock = time.perf_counter()
     layer = CallLayer(aws.clients)
     table = controls()
