@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 SESSION_NAME = "pillar-scan"
-ACCOUNTS_AT_ONCE = 3
+ACCOUNTS_AT_ONCE = 2
 
 TaskProgress = Callable[[int, int, str, str], None]
 """progress(done, total, check_id, where) after each task; where is 'account region'."""
