@@ -9,10 +9,14 @@ from checks.registry import Check
 from checks.result import ScanResult, Status
 from questions import Pillar, Risk
 
+SCAN_FORMAT = "pillar-scan"
+SCAN_VERSION = 1
+"""The scan JSON's format name and version: `pillar evidence attach` refuses newer ones."""
+
 
 def scan_json(scan: ScanResult, pillar: Pillar) -> dict[str, Any]:
     """The `pillar scan --format json` document (issue 4), with proposals per best practice."""
-    data = scan.to_dict()
+    data = {"format": SCAN_FORMAT, "version": SCAN_VERSION, **scan.to_dict()}
     data["best_practices"] = {
         bp_id: {
             "proposal": (p.value if (p := scan.proposal(pillar, bp_id)) else None),

@@ -28,6 +28,11 @@ class Status(StrEnum):
     # report it; the runner turns their failures into advisories.
     ADVISORY = "ADVISORY"
 
+    @property
+    def label(self) -> str:
+        """How every front end and export shows the status: its value, N/A for NOT_APPLICABLE."""
+        return "N/A" if self is Status.NOT_APPLICABLE else self.value
+
 
 class Cause(StrEnum):
     """Why a check could not decide (status UNKNOWN)."""
@@ -78,6 +83,9 @@ class CheckResult:
     cause: Cause | None = None
     missing_action: str | None = None
     resources: tuple[Resource, ...] = ()
+    # When this result was observed, if not when its ScanResult started (evidence merged
+    # from several scans keeps each result's own time: review.attach).
+    scanned_at: datetime | None = None
 
     @property
     def failing(self) -> tuple[Resource, ...]:
@@ -101,11 +109,12 @@ class CheckResult:
             "cause": self.cause.value if self.cause else None,
             "missing_action": self.missing_action,
             "resources": [r.to_dict() for r in self.resources],
-        }
+        } | ({"scanned_at": self.scanned_at.isoformat()} if self.scanned_at else {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CheckResult:
         cause = data.get("cause")
+        scanned_at = data.get("scanned_at")
         return cls(
             check_id=str(data["id"]),
             title=str(data["title"]),
@@ -117,6 +126,7 @@ class CheckResult:
             cause=Cause(cause) if cause else None,
             missing_action=data.get("missing_action"),
             resources=tuple(Resource.from_dict(r) for r in data.get("resources", ())),
+            scanned_at=datetime.fromisoformat(str(scanned_at)) if scanned_at else None,
         )
 
 

@@ -46,7 +46,7 @@ def plan(checks: Sequence[Check], aws: Aws) -> list[Task]:
     return tasks
 
 
-def summarize(resources: Sequence[Resource]) -> tuple[Status, str]:
+def status_from_resources(resources: Sequence[Resource]) -> tuple[Status, str]:
     """Status and reason of a check that returned a list of resources."""
     if not resources:
         return Status.NOT_APPLICABLE, "nothing to examine"
@@ -144,7 +144,7 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
             return result(outcome.status, outcome.reason, outcome.resources, cause)
         return result(outcome.status, outcome.reason, outcome.resources)
     resources = list(outcome)
-    status, reason = summarize(resources)
+    status, reason = status_from_resources(resources)
     return result(
         status, reason, resources, Cause.UNSUPPORTED if status is Status.UNKNOWN else None
     )

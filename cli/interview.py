@@ -30,40 +30,15 @@ from checks.result import Proposal, summarize
 from questions import BestPractice, Pillar, Question
 from questions.ids import question_id_from_ref
 from review.model import AnswerStatus, NotApplicableReason, Review, notes_warning
-from review.risk import QuestionRisk, effective_status, question_risk
+from review.risk import effective_status, question_risk
 from review.text import safe_line, safe_text
+from review.vocabulary import ANSWER_LABEL, QUESTION_RISK_PHRASE, REASON_LABEL, reason_choice
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
     from review.store import ReviewSession
-
-REASON_TITLES: dict[NotApplicableReason, str] = {
-    NotApplicableReason.OUT_OF_SCOPE: "Out of scope for this workload (OUT_OF_SCOPE)",
-    NotApplicableReason.BUSINESS_PRIORITIES: "Business priorities (BUSINESS_PRIORITIES)",
-    NotApplicableReason.ARCHITECTURE_CONSTRAINTS: (
-        "Architecture constraints (ARCHITECTURE_CONSTRAINTS)"
-    ),
-    NotApplicableReason.OTHER: "Other (OTHER)",
-    NotApplicableReason.NONE: "No reason given (NONE)",
-}
-"""The AWS WA Tool's reasons for "does not apply", in its order, with words for people."""
-
-STATUS_WORDS: dict[AnswerStatus, str] = {
-    AnswerStatus.MET: "met",
-    AnswerStatus.NOT_MET: "not met",
-    AnswerStatus.NOT_APPLICABLE: "not applicable",
-    AnswerStatus.UNANSWERED: "unanswered",
-}
-
-RISK_WORDS: dict[QuestionRisk, str] = {
-    QuestionRisk.HIGH: "high risk",
-    QuestionRisk.MEDIUM: "medium risk",
-    QuestionRisk.NONE: "no risk found",
-    QuestionRisk.NOT_APPLICABLE: "does not apply",
-    QuestionRisk.UNANSWERED: "not answered yet",
-}
 
 CHECKBOX_MESSAGE = "Tick the best practices that are met; unticked ones are saved as not met."
 CHECKBOX_INSTRUCTION = "(arrows move, space ticks or unticks, a toggles all, enter saves)"
@@ -218,7 +193,7 @@ class Interviewer:
         self._say(Text(safe_text(question.title), style="bold"))
         self._say(
             Text(
-                f"Now: {RISK_WORDS[risk]}, {answered} of {len(question.best_practices)} "
+                f"Now: {QUESTION_RISK_PHRASE[risk]}, {answered} of {len(question.best_practices)} "
                 "best practices answered.",
                 style="dim",
             )
@@ -256,7 +231,7 @@ class Interviewer:
                 self.saved += 1
             return True
         current = state.reason or NotApplicableReason.OUT_OF_SCOPE
-        choices = [Choice(title, value=reason) for reason, title in REASON_TITLES.items()]
+        choices = [Choice(reason_choice(reason), value=reason) for reason in REASON_LABEL]
         reason = questionary.select(
             f"Why does {question.id} not apply?",
             choices=choices,
@@ -291,7 +266,7 @@ class Interviewer:
     def _choice(self, bp: BestPractice, checked: bool) -> Choice:
         """Two lines, each cut to the terminal: id, risk and title; evidence and answer."""
         answer = self.review.answer(bp.id)
-        now = STATUS_WORDS[answer.status]
+        now = ANSWER_LABEL[answer.status]
         if answer.status is AnswerStatus.NOT_APPLICABLE:
             reason = answer.reason.value if answer.reason else NotApplicableReason.NONE.value
             now = f"not applicable ({reason}), kept unless ticked"
@@ -374,16 +349,16 @@ class Interviewer:
         state = review.question_state(question.id)
         answers = review.responses.by_best_practice
         parts = [
-            f"{bp.id} {STATUS_WORDS[effective_status(bp.id, state, answers)]}"
+            f"{bp.id} {ANSWER_LABEL[effective_status(bp.id, state, answers)]}"
             for bp in question.best_practices
         ]
         self._say(Text("Saved: " + ", ".join(parts) + "."))
 
     def _ask_override_reason(self, bp_id: str, status: AnswerStatus, proposal: Proposal) -> str:
-        proposed = "met" if proposal is Proposal.MET else "not met"
+        proposed = ANSWER_LABEL[AnswerStatus(proposal.value)]
         message = (
             f"The evidence proposes {bp_id} is {proposed}. "
-            f"Why is it {STATUS_WORDS[status]}? (saved with the answer)"
+            f"Why is it {ANSWER_LABEL[status]}? (saved with the answer)"
         )
         answer = questionary.text(
             message,

@@ -64,6 +64,7 @@ COMMANDS = {
     "scan": "cli.commands.scan:scan",
     "iam-policy": "cli.commands.scan:iam_policy",
     "interview": "cli.commands.interview:interview",
+    "wa": "cli.commands.wa:wa",
 }
 
 

@@ -32,6 +32,7 @@ from review.model import (
 )
 from review.plan import Bucket, ItemStatus, Origin, Plan, PlanItem, build_plan
 from review.risk import QuestionRisk, RiskSummary, effective_status, review_risk
+from review.vocabulary import ANSWER_TITLE, QUESTION_RISK_LABEL, UNKNOWN_PERSON
 from review.workshop import summarize_workshop
 
 EVIDENCE_EXAMPLES = 5
@@ -152,26 +153,15 @@ def csv_export(pillar: Pillar, review: Review, *, plan: Plan | None = None) -> s
 
 # --- Markdown -----------------------------------------------------------------------
 
-_RISK_LABEL = {
-    QuestionRisk.HIGH: "High",
-    QuestionRisk.MEDIUM: "Medium",
-    QuestionRisk.NONE: "No risk",
-    QuestionRisk.NOT_APPLICABLE: "Not applicable",
-    QuestionRisk.UNANSWERED: "Unanswered",
-}
-_STATUS_LABEL = {
-    AnswerStatus.MET: "Met",
-    AnswerStatus.NOT_MET: "Not met",
-    AnswerStatus.NOT_APPLICABLE: "Not applicable",
-    AnswerStatus.UNANSWERED: "Unanswered",
-}
-_CHECK_STATUS = {
-    Status.PASS: "PASS",
-    Status.FAIL: "**FAIL**",
-    Status.NOT_APPLICABLE: "N/A",
-    Status.UNKNOWN: "UNKNOWN",
-    Status.ADVISORY: "Advisory (not in place)",
-}
+
+def _check_status(status: Status) -> str:
+    if status is Status.FAIL:
+        return f"**{status.label}**"
+    if status is Status.ADVISORY:
+        return f"Advisory ({ADVISORY_LABEL})"
+    return status.label
+
+
 _URL = re.compile(r"https://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")
 
 
@@ -409,8 +399,8 @@ def _changes(pillar: Pillar, review: Review, milestone: Milestone) -> list[str]:
     risk_rows = [
         (
             md_cell(q.id + " " + q.title),
-            _RISK_LABEL[before[q.id]],
-            _RISK_LABEL[after[q.id]],
+            QUESTION_RISK_LABEL[before[q.id]],
+            QUESTION_RISK_LABEL[after[q.id]],
         )
         for q in pillar.questions
         if before.get(q.id) is not after.get(q.id)
@@ -424,7 +414,7 @@ def _changes(pillar: Pillar, review: Review, milestone: Milestone) -> list[str]:
             now = effective_status(bp.id, new_state, review.responses.by_best_practice)
             if was is not now:
                 bp_rows.append(
-                    (md_cell(f"{bp.id} {bp.title}"), _STATUS_LABEL[was], _STATUS_LABEL[now])
+                    (md_cell(f"{bp.id} {bp.title}"), ANSWER_TITLE[was], ANSWER_TITLE[now])
                 )
     if not risk_rows and not bp_rows:
         return [*lines, "No answer has changed since then."]
@@ -486,7 +476,7 @@ def _evidence_table(rows: list[_EvidenceRow]) -> list[str]:
                 md_cell(result.title),
                 md_cell(", ".join(row.best_practices)),
                 md_cell(result.region),
-                _CHECK_STATUS[result.status],
+                _check_status(result.status),
                 _failing_cell(result),
                 md_cell("\n".join(detail)) if detail else "—",
             )
@@ -500,7 +490,7 @@ def _evidence_table(rows: list[_EvidenceRow]) -> list[str]:
 def _answered_by(answer: Answer) -> str:
     if answer.status is AnswerStatus.UNANSWERED:
         return "—"
-    who = answer.by or "unknown"
+    who = answer.by or UNKNOWN_PERSON
     if answer.source is AnswerSource.EVIDENCE:
         who += " (accepted evidence)"
     if answer.at is not None:
@@ -527,7 +517,7 @@ def _appendix(pillar: Pillar, review: Review, risk: RiskSummary) -> list[str]:
             "",
             f"### {question.id} {md_inline(question.title)}",
             "",
-            f"{md_inline(question.area)} · question risk: **{_RISK_LABEL[q_risk]}**",
+            f"{md_inline(question.area)} · question risk: **{QUESTION_RISK_LABEL[q_risk]}**",
         ]
         state_line = _state_line(state)
         if state_line:
@@ -538,7 +528,7 @@ def _appendix(pillar: Pillar, review: Review, risk: RiskSummary) -> list[str]:
         for bp in question.best_practices:
             answer = review.answer(bp.id)
             status = effective_status(bp.id, state, answers)
-            label = _STATUS_LABEL[status]
+            label = ANSWER_TITLE[status]
             if status is AnswerStatus.NOT_APPLICABLE and answer.reason is not None:
                 label += f" ({answer.reason.value.replace('_', ' ').lower()})"
             rows.append(

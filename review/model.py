@@ -24,6 +24,9 @@ WA_NOTES_LIMIT = 2084
 THE_ROOM = "the room"
 """Who decided an answer when the facilitator does not pick a participant."""
 
+UNKNOWN_PERSON = "unknown"
+"""Who is shown when an answer's author is not known (see `review.vocabulary`)."""
+
 
 def utc_now() -> datetime:
     """The current time, timezone-aware in UTC (all review times are UTC)."""
@@ -81,7 +84,7 @@ class Answer:
     def source_label(self) -> str:
         """'person', or 'evidence (accepted by NAME)' for an accepted proposal."""
         if self.source is AnswerSource.EVIDENCE:
-            return f"evidence (accepted by {self.by or 'unknown'})"
+            return f"evidence (accepted by {self.by or UNKNOWN_PERSON})"
         return "person"
 
 

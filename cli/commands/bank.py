@@ -24,6 +24,7 @@ def bank_json(risk: str | None = None, area: str | None = None) -> dict[str, Any
             {
                 "id": question.id,
                 "wa_question_id": question.wa_question_id,
+                "none_choice_id": question.none_choice_id,
                 "area": question.area,
                 "classic_area": question.classic_area.value if question.classic_area else None,
                 "title": question.title,

@@ -29,13 +29,6 @@ STATUS_STYLE = {
     "UNKNOWN": "yellow",
     "ADVISORY": "cyan",
 }
-STATUS_LABEL = {
-    "PASS": "pass",
-    "FAIL": "FAIL",
-    "ADVISORY": "advisory",
-    "NOT_APPLICABLE": "n/a",
-    "UNKNOWN": "unknown",
-}
 
 
 def _selected(patterns: tuple[str, ...]) -> Any:
@@ -64,7 +57,6 @@ def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> 
     table.add_column("best practices", no_wrap=True)
     table.add_column("what was found")
     for result in scan.results:
-        status = result.status.value
         found = Text()
         found.append_text(untrusted(result.reason, limit=200))
         resources = result.resources if show_passing else (*result.failing, *result.not_in_place)
@@ -78,17 +70,17 @@ def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> 
         if len(resources) > 20:
             found.append(f"\n  ... and {len(resources) - 20} more (see --format json)")
         table.add_row(
-            Text(STATUS_LABEL[status], style=STATUS_STYLE[status]),
+            Text(result.status.label, style=STATUS_STYLE.get(result.status.value, "")),
             untrusted(result.check_id),
             untrusted(result.region),
             Text(" ".join(result.best_practices)),
             found,
         )
     console.print(table)
-    counts: dict[str, int] = {}
+    counts: dict[Status, int] = {}
     for result in scan.results:
-        counts[result.status.value] = counts.get(result.status.value, 0) + 1
-    summary = ", ".join(f"{counts.get(s, 0)} {STATUS_LABEL[s]}" for s in STATUS_LABEL)
+        counts[result.status] = counts.get(result.status, 0) + 1
+    summary = ", ".join(f"{counts.get(s, 0)} {s.label}" for s in Status)
     console.print(
         Text(
             f"account {scan.account_id}, {len(scan.regions)} region(s), "
@@ -275,10 +267,19 @@ def scan(
 @click.command("iam-policy")
 @click.option("--check", "patterns", multiple=True, help="Only checks matching this glob.")
 @click.option("--list", "list_checks", is_flag=True, help="List the checks and their actions.")
-def iam_policy(patterns: tuple[str, ...], list_checks: bool) -> None:
-    """Print the least-privilege IAM policy (JSON) that pillar's checks need."""
+@click.option(
+    "--sync", is_flag=True, help="The policy for `pillar wa` (WA Tool sync) instead of scans."
+)
+def iam_policy(patterns: tuple[str, ...], list_checks: bool, sync: bool) -> None:
+    """Print the least-privilege IAM policy (JSON) that pillar's checks need
+    (with --sync: what `pillar wa` needs, from the sync client's own allow-list)."""
     from checks.report import iam_policy as build
 
+    if sync:
+        from review.watool.client import iam_policy as sync_policy
+
+        click.echo(json.dumps(sync_policy(), indent=2))
+        return
     checks = _selected(patterns)
     if list_checks:
         for check in checks:

@@ -14,14 +14,7 @@ from textual.widgets.option_list import Option
 
 from review.model import NotApplicableReason
 from review.text import safe_line
-
-REASON_LABELS: dict[NotApplicableReason, str] = {
-    NotApplicableReason.OUT_OF_SCOPE: "Out of scope",
-    NotApplicableReason.BUSINESS_PRIORITIES: "Business priorities",
-    NotApplicableReason.ARCHITECTURE_CONSTRAINTS: "Architecture constraints",
-    NotApplicableReason.OTHER: "Other",
-    NotApplicableReason.NONE: "None given",
-}
+from review.vocabulary import REASON_LABEL
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -105,7 +98,7 @@ class NotApplicableDialog(ModalScreen[NotApplicable | None]):
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text), classes="dialog-title")
             yield Select(
-                [(label, reason) for reason, label in REASON_LABELS.items()],
+                [(label, reason) for reason, label in REASON_LABEL.items()],
                 value=NotApplicableReason.OUT_OF_SCOPE,
                 allow_blank=False,
                 id="reason",

@@ -27,6 +27,7 @@ from questions import Pillar, Question
 from review.model import AnswerStatus, Review, notes_warning
 from review.risk import effective_status, review_risk
 from review.store import AppliedProposals
+from review.vocabulary import ANSWER_LABEL
 from review.workshop import (
     end_workshop,
     pause,
@@ -421,7 +422,7 @@ class ReviewScreen(Screen[None]):
         if not contradicts:
             self._answer(bp_id, status)
             return
-        label = "met" if status is AnswerStatus.MET else "not met"
+        label = ANSWER_LABEL[status]
 
         def with_reason(reason: str | None) -> None:
             if reason:

@@ -12,12 +12,13 @@ from questions import Risk
 from review.model import AnswerStatus
 from review.risk import QuestionRisk
 from review.text import safe_line
+from review.vocabulary import ANSWER_MARK, QUESTION_RISK_BADGE
 
-ANSWER_MARK: dict[AnswerStatus, tuple[str, str]] = {
-    AnswerStatus.MET: ("✓ met", "bold green"),
-    AnswerStatus.NOT_MET: ("✗ no", "bold red"),
-    AnswerStatus.NOT_APPLICABLE: ("– n/a", "dim"),
-    AnswerStatus.UNANSWERED: ("? —", "dim"),
+ANSWER_STYLE: dict[AnswerStatus, str] = {
+    AnswerStatus.MET: "bold green",
+    AnswerStatus.NOT_MET: "bold red",
+    AnswerStatus.NOT_APPLICABLE: "dim",
+    AnswerStatus.UNANSWERED: "dim",
 }
 
 RISK_STYLE: dict[Risk, str] = {
@@ -26,12 +27,12 @@ RISK_STYLE: dict[Risk, str] = {
     Risk.LOW: "cyan",
 }
 
-QUESTION_RISK_TEXT: dict[QuestionRisk, tuple[str, str]] = {
-    QuestionRisk.HIGH: ("HIGH", "bold red"),
-    QuestionRisk.MEDIUM: ("MEDIUM", "bold yellow"),
-    QuestionRisk.NONE: ("NONE", "green"),
-    QuestionRisk.NOT_APPLICABLE: ("N/A", "dim"),
-    QuestionRisk.UNANSWERED: ("—", "dim"),
+QUESTION_RISK_STYLE: dict[QuestionRisk, str] = {
+    QuestionRisk.HIGH: "bold red",
+    QuestionRisk.MEDIUM: "bold yellow",
+    QuestionRisk.NONE: "green",
+    QuestionRisk.NOT_APPLICABLE: "dim",
+    QuestionRisk.UNANSWERED: "dim",
 }
 
 STATUS_STYLE: dict[Status, str] = {
@@ -48,8 +49,7 @@ def _styled(text: str, style: str) -> Text:
 
 
 def answer_mark(status: AnswerStatus) -> Text:
-    text, style = ANSWER_MARK[status]
-    return _styled(text, style)
+    return _styled(ANSWER_MARK[status], ANSWER_STYLE[status])
 
 
 def risk_badge(risk: Risk) -> Text:
@@ -57,13 +57,11 @@ def risk_badge(risk: Risk) -> Text:
 
 
 def question_risk_badge(risk: QuestionRisk) -> Text:
-    text, style = QUESTION_RISK_TEXT[risk]
-    return _styled(text, style)
+    return _styled(QUESTION_RISK_BADGE[risk], QUESTION_RISK_STYLE[risk])
 
 
 def status_badge(status: Status) -> Text:
-    label = {Status.NOT_APPLICABLE: "N/A"}.get(status, status.value)
-    return _styled(label, STATUS_STYLE[status])
+    return _styled(status.label, STATUS_STYLE[status])
 
 
 def proposal_text(proposal: Proposal | None, summary: str) -> Text:
