@@ -42,6 +42,7 @@ AREAS = (
     "data",
     "incident_response",
     "appsec",
+    "policy_family",
 )
 
 CHECK_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9_]+)+$")
