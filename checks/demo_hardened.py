@@ -425,8 +425,42 @@ def seed_data(region: str, key: str, optional: bool) -> None:
         DBParameterGroupName="postgres-tls",
         Tags=tags,
     )
-    _client("sqs", region).create_queue(QueueName="jobs", Attributes={"KmsMasterKeyId": key})
-    _client("sns", region).create_topic(Name="alerts", Attributes={"KmsMasterKeyId": key})
+    queue = f"arn:aws:sqs:{region}:{ACCOUNT_ID}:jobs"
+    only_this_account = {
+        "Sid": "ThisAccountOnly",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}},
+    }
+    _client("sqs", region).create_queue(
+        QueueName="jobs",
+        Attributes={
+            "KmsMasterKeyId": key,
+            "Policy": _json(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {**only_this_account, "Action": "sqs:SendMessage", "Resource": queue}
+                    ],
+                }
+            ),
+        },
+    )
+    topic = f"arn:aws:sns:{region}:{ACCOUNT_ID}:alerts"
+    _client("sns", region).create_topic(
+        Name="alerts",
+        Attributes={
+            "KmsMasterKeyId": key,
+            "Policy": _json(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {**only_this_account, "Action": "sns:Publish", "Resource": topic}
+                    ],
+                }
+            ),
+        },
+    )
     _log_group(region, "/app/orders", key)
     _client("efs", region).create_file_system(
         CreationToken=f"shared-{region}", Encrypted=True, KmsKeyId=key, Tags=tags

@@ -149,7 +149,7 @@ def declare(
     *,
     service: str,
     what: str,
-    public_id: str,
+    public_id: str | None,
     cross_account_id: str,
     list_holders: Lister,
     actions: Sequence[str],
@@ -159,7 +159,9 @@ def declare(
     cross_account_bps: Sequence[str] = CROSS_ACCOUNT_BPS,
     public_title: str | None = None,
 ) -> None:
-    """Register the two checks of one resource type: `public_id` and `cross_account_id`.
+    """Register the two checks of one resource type: `public_id` and `cross_account_id`
+    (`public_id=None` when the service declares a richer public check of its own, as S3
+    does with ACLs and Block Public Access).
 
     `list_holders(ctx)` returns every resource with its policy; `actions` are the IAM
     actions it needs (the organization reads are added to the cross-account check)."""
@@ -172,15 +174,16 @@ def declare(
 
     public.__module__ = cross_account.__module__ = list_holders.__module__
     base = tuple(services) or (service,)
-    check(
-        public_id,
-        public_title or f"No {what} policy lets anyone in without a restricting condition",
-        bps=public_bps,
-        service=service,
-        scope=scope,
-        actions=actions,
-        services=base,
-    )(public)
+    if public_id:
+        check(
+            public_id,
+            public_title or f"No {what} policy lets anyone in without a restricting condition",
+            bps=public_bps,
+            service=service,
+            scope=scope,
+            actions=actions,
+            services=base,
+        )(public)
     check(
         cross_account_id,
         f"{what[0].upper()}{what[1:]} policies let in no account outside the organization "
