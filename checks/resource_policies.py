@@ -58,16 +58,21 @@ def organization_accounts(ctx: Context) -> OrgAccounts:
     organizations:ListAccounts is allowed (management or delegated administrator); else
     only this account and the management account (incomplete)."""
 
+    home = ctx.home_region or ctx.region  # the calls GLOBAL checks make: shared with them
+
     def read() -> OrgAccounts:
         response = ctx.call_if_exists(
-            "organizations", "describe_organization", absent={"AWSOrganizationsNotInUseException"}
+            "organizations",
+            "describe_organization",
+            absent={"AWSOrganizationsNotInUseException"},
+            region=home,
         )
         if response is None:
             return OrgAccounts(frozenset({ctx.account_id}), True, "not in an organization")
         org = response.get("Organization", {})
         known = {ctx.account_id, str(org.get("MasterAccountId") or "")} - {""}
         try:
-            listed = ctx.call("organizations", "list_accounts").get("Accounts", [])
+            listed = ctx.call("organizations", "list_accounts", region=home).get("Accounts", [])
         except CallFailed as error:
             if error.code in {"AccessDeniedException", "AccessDenied"}:
                 return OrgAccounts(
@@ -79,7 +84,8 @@ def organization_accounts(ctx: Context) -> OrgAccounts:
             raise
         return OrgAccounts(frozenset(known | {str(a.get("Id")) for a in listed}), True)
 
-    return ctx.once("resource_policies.organization_accounts", read)
+    # Organizations is global: asked once per scan, from whichever region asks first.
+    return ctx.calls.once(("memo", "resource_policies.organization_accounts"), read)
 
 
 def public_findings(ctx: Context, holders: Iterable[Holder], what: str) -> list[Resource]:
