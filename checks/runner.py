@@ -142,7 +142,8 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
     if isinstance(outcome, Verdict):
         if outcome.status is Status.UNKNOWN:
             cause = outcome.cause or Cause.ERROR
-            return result(outcome.status, outcome.reason, outcome.resources, cause)
+            action = outcome.action if cause is Cause.ACCESS_DENIED else None
+            return result(outcome.status, outcome.reason, outcome.resources, cause, action)
         return result(outcome.status, outcome.reason, outcome.resources)
     resources = list(outcome)
     status, reason = status_from_resources(resources)

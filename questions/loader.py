@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from questions.fields import Fields
 from questions.ids import BP_ID, QUESTION_ID
 from questions.model import (
     Area,
@@ -33,8 +33,6 @@ CHOICE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 """A WA Tool choice id (lowercase words joined by underscores, at most 64 characters)."""
 HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s]*)?$")
 
-E = TypeVar("E", bound=StrEnum)
-
 
 class BankError(ValueError):
     """A question bank file is missing, unreadable or invalid."""
@@ -49,31 +47,24 @@ class BankError(ValueError):
         super().__init__(f"question bank {where}{problem}")
 
 
-class _Fields:
-    """Typed access to one TOML table with the path used in error messages."""
+class _Fields(Fields):
+    """One TOML table of the bank; errors name the file and the field's path."""
+
+    MISSING = "is required but missing"
+    SHOW_VALUES = True
 
     def __init__(self, file: Path, data: dict[str, Any], path: str = "") -> None:
+        super().__init__(data, path)
         self.file = file
-        self.data = data
-        self.path = path
-        self.used: set[str] = set()
-
-    def _name(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
 
     def fail(self, key: str, problem: str) -> BankError:
-        return BankError(self.file, self._name(key), problem)
+        return BankError(self.file, self.name(key), problem)
 
-    def _get(self, key: str, optional: bool = False) -> Any:
-        self.used.add(key)
-        if key not in self.data:
-            if optional:
-                return None
-            raise self.fail(key, "is required but missing")
-        return self.data[key]
-
-    def text(self, key: str, *, pattern: re.Pattern[str] | None = None) -> str:
-        value = self._get(key)
+    def text(
+        self, key: str, default: str | None = None, *, pattern: re.Pattern[str] | None = None
+    ) -> str:
+        """Non-empty text, its whitespace folded (bank text is prose wrapped in TOML)."""
+        value = self.get(key) if default is None else self.get(key, default)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(key, "must be non-empty text")
         if pattern is not None and not pattern.match(value):
@@ -86,25 +77,11 @@ class _Fields:
             return None
         return self.text(key, pattern=pattern)
 
-    def boolean(self, key: str) -> bool:
-        value = self._get(key)
-        if not isinstance(value, bool):
-            raise self.fail(key, "must be true or false")
-        return value
-
     def url(self, key: str) -> str:
         value = self.text(key)
         if not HTTPS_URL.match(value):
             raise self.fail(key, f"{value!r} is not an https link")
         return value
-
-    def enum(self, key: str, kind: type[E]) -> E:
-        value = self._get(key)
-        try:
-            return kind(value)
-        except ValueError:
-            allowed = ", ".join(member.value for member in kind)
-            raise self.fail(key, f"must be one of {allowed} (got {value!r})") from None
 
     def text_list(
         self,
@@ -115,7 +92,7 @@ class _Fields:
         check: Callable[[str], bool] | None = None,
         what: str = "text",
     ) -> tuple[str, ...]:
-        value = self._get(key)
+        value = self.get(key)
         if not isinstance(value, list):
             raise self.fail(key, "must be a list")
         if not at_least <= len(value) <= at_most:
@@ -131,20 +108,15 @@ class _Fields:
         return tuple(items)
 
     def tables(self, key: str) -> list[_Fields]:
-        value = self._get(key)
+        value = self.get(key)
         if not isinstance(value, list) or not value:
             raise self.fail(key, "must be a non-empty list of tables")
         result: list[_Fields] = []
         for index, item in enumerate(value):
             if not isinstance(item, dict):
                 raise self.fail(f"{key}[{index}]", "must be a table")
-            result.append(_Fields(self.file, item, self._name(f"{key}[{index}]")))
+            result.append(_Fields(self.file, item, self.name(f"{key}[{index}]")))
         return result
-
-    def no_unknown_keys(self) -> None:
-        unknown = sorted(set(self.data) - self.used)
-        if unknown:
-            raise self.fail(unknown[0], "is not a known field (a typo?)")
 
 
 def _read_toml(file: Path) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from checks.result import ScanResult
+from questions.fields import REQUIRED
+from questions.fields import Fields as BaseFields
 from questions.ids import BP_ID, QUESTION_ID
 from review.errors import InvalidReviewData
 from review.model import (
@@ -50,60 +52,31 @@ E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
 
-class Fields:
-    """Typed, checked access to one mapping of untrusted data; `where` names it in errors."""
+class Fields(BaseFields):
+    """One object of a review file or export; errors are `InvalidReviewData` naming the field."""
+
+    MAX_TEXT = MAX_TEXT
 
     def __init__(self, data: object, where: str) -> None:
         if not isinstance(data, Mapping):
             raise InvalidReviewData(f"{where} must be an object")
-        self.data: Mapping[str, Any] = data
-        self.where = where
+        super().__init__(data, where)
 
     def fail(self, key: str, problem: str) -> InvalidReviewData:
         return InvalidReviewData(f"{self.where}.{key} {problem}")
 
-    def _get(self, key: str, default: object = ...) -> Any:
-        if key not in self.data:
-            if default is ...:
-                raise self.fail(key, "is missing")
-            return default
-        return self.data[key]
-
-    def text(self, key: str, default: str | None = None) -> str:
-        value = self._get(key, ... if default is None else default)
-        if not isinstance(value, str):
-            raise self.fail(key, "must be text")
-        if len(value) > MAX_TEXT:
-            raise self.fail(key, f"is longer than {MAX_TEXT:,} characters")
-        return value
-
     def optional_text(self, key: str) -> str | None:
-        value = self._get(key, None)
-        if value is None:
-            return None
-        return self.text(key)
-
-    def pattern(self, key: str, pattern: re.Pattern[str], what: str) -> str:
-        value = self.text(key)
-        if not pattern.fullmatch(value):
-            raise self.fail(key, f"must be {what}")
-        return value
-
-    def boolean(self, key: str, default: bool | None = None) -> bool:
-        value = self._get(key, ... if default is None else default)
-        if not isinstance(value, bool):
-            raise self.fail(key, "must be true or false")
-        return value
+        return None if self.is_absent(key) else self.text(key)
 
     def integer(self, key: str) -> int:
-        value = self._get(key)
+        value = self.get(key)
         if not isinstance(value, int) or isinstance(value, bool):
             raise self.fail(key, "must be a whole number")
         return value
 
     def number(self, key: str) -> float:
         """A finite number that is not negative (minutes, seconds)."""
-        value = self._get(key)
+        value = self.get(key)
         if (
             not isinstance(value, int | float)
             or isinstance(value, bool)
@@ -115,19 +88,19 @@ class Fields:
 
     def count(self, key: str, default: int | None = None) -> int:
         """A whole number that is not negative."""
-        value = self._get(key, ... if default is None else default)
+        value = self.get(key, REQUIRED if default is None else default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise self.fail(key, "must be a whole number, 0 or more")
         return value
 
     def optional_count(self, key: str) -> int | None:
-        if self._get(key, None) is None:
+        if self.is_absent(key):
             return None
         return self.count(key)
 
     def count_pair(self, key: str) -> tuple[int, int]:
         """Two whole numbers, 0 or more ([high, medium])."""
-        value = self._get(key)
+        value = self.get(key)
         if (
             not isinstance(value, list)
             or len(value) != 2
@@ -137,25 +110,17 @@ class Fields:
         return (value[0], value[1])
 
     def optional_count_pair(self, key: str) -> tuple[int, int] | None:
-        if self._get(key, None) is None:
+        if self.is_absent(key):
             return None
         return self.count_pair(key)
 
     def optional_pattern(self, key: str, pattern: re.Pattern[str], what: str) -> str | None:
-        if self._get(key, None) is None:
+        if self.is_absent(key):
             return None
         return self.pattern(key, pattern, what)
 
-    def enum(self, key: str, kind: type[E], default: E | None = None) -> E:
-        value = self._get(key, ... if default is None else default.value)
-        try:
-            return kind(value)
-        except (ValueError, TypeError):
-            allowed = ", ".join(member.value for member in kind)
-            raise self.fail(key, f"must be one of {allowed}") from None
-
     def optional_enum(self, key: str, kind: type[E]) -> E | None:
-        if self._get(key, None) is None:
+        if self.is_absent(key):
             return None
         return self.enum(key, kind)
 
@@ -170,21 +135,15 @@ class Fields:
         return parsed
 
     def optional_time(self, key: str) -> datetime | None:
-        if self._get(key, None) is None:
+        if self.is_absent(key):
             return None
         return self.time(key)
 
     def text_list(self, key: str) -> tuple[str, ...]:
-        value = self._get(key, [])
-        if not isinstance(value, list):
-            raise self.fail(key, "must be a list")
-        for index, item in enumerate(value):
-            if not isinstance(item, str) or len(item) > MAX_TEXT:
-                raise self.fail(f"{key}[{index}]", "must be text")
-        return tuple(value)
+        return tuple(self.list_of_text(key, []))
 
     def objects(self, key: str, parse: Callable[[object, str], T]) -> tuple[T, ...]:
-        value = self._get(key, [])
+        value = self.get(key, [])
         if not isinstance(value, list):
             raise self.fail(key, "must be a list")
         return tuple(parse(item, f"{self.where}.{key}[{i}]") for i, item in enumerate(value))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 
 def _modules_after(code: str) -> set[str]:
@@ -74,3 +76,25 @@ def test_the_app_never_imports_the_command_line() -> None:
     modules = _modules_after("import tui.app")
     assert "tui.app" in modules
     assert not {m for m in modules if m.split(".")[0] in {"cli", "questionary"}}
+
+
+def test_front_ends_and_the_review_layer_import_no_private_names() -> None:
+    """A name starting with `_` belongs to its module: share it by making it public (the CLI
+    commands once reached into each other's helpers)."""
+    root = Path(__file__).resolve().parent.parent
+    ours = ("questions", "checks", "review", "tui", "cli")
+    offenders = []
+    for package in ("cli", "tui", "review", "questions"):
+        for path in sorted((root / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+                    continue
+                if node.module.split(".")[0] not in ours:
+                    continue
+                offenders += [
+                    f"{path.relative_to(root)}: {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                ]
+    assert not offenders

@@ -21,7 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from review.watool.mapping import LocalAnswer, WaAnswer, fingerprint
+from questions import Pillar
+from review.model import Review
+from review.watool.mapping import LocalAnswer, WaAnswer, fingerprint, local_answer
 
 
 class SyncState(StrEnum):
@@ -147,3 +149,33 @@ def pull_plan(
         else:
             steps.append(PullStep(q, PullAction.TAKE))
     return tuple(steps)
+
+
+def changed_since_sync(pillar: Pillar, review: Review) -> tuple[str, ...] | None:
+    """Questions whose pillar answer is not what was agreed at the last sync (None when
+    the review is not linked). Offline: it says nothing of changes made in the WA Tool,
+    and it sees answers through the bank's choices (a workload on another lens version may
+    show a question here that push then finds unchanged)."""
+    link = review.wa_link
+    if link is None:
+        return None
+    answers = review.responses.by_best_practice
+    changed = []
+    for question in pillar.questions:
+        local = local_answer(question, review.question_state(question.id), answers).answer
+        agreed = link.agreed(question.id)
+        if (agreed is None and not local.is_empty) or (
+            agreed is not None and fingerprint(local) != agreed.fingerprint
+        ):
+            changed.append(question.id)
+    return tuple(changed)
+
+
+def sync_label(pillar: Pillar, review: Review) -> str:
+    """A few words for a header: '' when not linked, else what changed here since."""
+    changed = changed_since_sync(pillar, review)
+    if changed is None:
+        return ""
+    if not changed:
+        return "WA Tool: in step"
+    return f"WA Tool: {len(changed)} to push"

@@ -55,6 +55,14 @@ class HomeScreen(Screen[None]):
         Binding("e", "export", "export", id="home.export", tooltip="Export the plan as Markdown"),
         Binding("s", "summary", "summary", id="home.summary"),
         Binding("d", "delete", "delete", id="home.delete"),
+        Binding(
+            "y",
+            "wa_sync",
+            "WA Tool",
+            id="home.wa_sync",
+            show=False,
+            tooltip="Push or pull the review with the AWS Well-Architected Tool",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -171,6 +179,13 @@ class HomeScreen(Screen[None]):
             from tui.screens.export import export_review
 
             export_review(self, pillar, message.review)
+        elif message.purpose == "wa_sync":
+            from tui.screens.wa_sync import WaSyncScreen
+
+            app = self.pillar_app
+            self.app.push_screen(
+                WaSyncScreen(message.review, pillar, app.store, app.scan_source, person=app.person)
+            )
 
     def on_store_done(self, message: StoreDone) -> None:
         if message.notice:
@@ -304,6 +319,10 @@ class HomeScreen(Screen[None]):
     def action_export(self) -> None:
         if self.selected is not None:
             self._load(self.pillar_app.store, self.selected.id, "export")
+
+    def action_wa_sync(self) -> None:
+        if self.selected is not None:
+            self._load(self.pillar_app.store, self.selected.id, "wa_sync")
 
 
 def _reason(error: BaseException) -> str:

@@ -173,6 +173,14 @@ class ReviewScreen(Screen[None]):
             show=False,
             tooltip="Presenter view: the question in large, readable form for screen sharing",
         ),
+        Binding(
+            "y",
+            "wa_sync",
+            "WA Tool",
+            id="review.wa_sync",
+            show=False,
+            tooltip="Push or pull this review with the AWS Well-Architected Tool",
+        ),
         Binding("escape", "leave", "home", id="review.home"),
     ]
 
@@ -620,6 +628,22 @@ class ReviewScreen(Screen[None]):
 
         source = self.pillar_app.scan_source
         self.app.push_screen(ScanScreen(source, self.review.regions, auto_continue=auto), finished)
+
+    def action_wa_sync(self) -> None:
+        from tui.screens.wa_sync import WaSyncScreen
+
+        self._flush_notes()  # notes typed so far are sent too
+        app = self.pillar_app
+        self.app.push_screen(
+            WaSyncScreen(
+                self.review,
+                self.pillar,
+                app.store,
+                app.scan_source,
+                person=self._person(),
+                saver=app.saver,
+            )
+        )
 
     def action_summary(self) -> None:
         from tui.screens.summary import SummaryScreen

@@ -21,6 +21,7 @@ from questions import BestPractice, Pillar, Question, Risk
 from review.model import Answer, AnswerSource, AnswerStatus, QuestionState, Review
 from review.risk import RiskSummary, effective_status, review_risk
 from review.text import safe_line, safe_text
+from review.watool.state import sync_label
 from tui.widgets.badges import (
     answer_mark,
     proposal_text,
@@ -82,6 +83,9 @@ class ReviewHeader(Static):
             parts.append(f" · {self.save_state}")
         parts.append(f" · evidence {age(evidence.started_at if evidence else None)}")
         parts.append(f" · {review.environment.value.lower()}")
+        synced = sync_label(self.pillar, review)  # '' unless linked to a WA Tool workload
+        if synced:
+            parts.append(f" · {synced}")
         self.update(Text.assemble(*parts))
 
 
