@@ -63,6 +63,7 @@ COMMANDS = {
     "import": "cli.commands.reviews:import_review",
     "scan": "cli.commands.scan:scan",
     "iam-policy": "cli.commands.scan:iam_policy",
+    "evidence": "cli.commands.evidence:evidence",
     "interview": "cli.commands.interview:interview",
     "wa": "cli.commands.wa:wa",
 }

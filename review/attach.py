@@ -35,8 +35,9 @@ from questions import Pillar
 from review.model import Contradiction
 
 if TYPE_CHECKING:  # pragma: no cover
-    from review.store import ReviewSession
+    from review.session import ReviewSession
 
+ATTACH_AUTHOR = "pillar evidence attach"  # marks answers accepted from attached evidence
 SCAN_FORMAT = "pillar-scan"  # = checks.report.SCAN_FORMAT (the writer's side)
 SCAN_VERSION = 1  # the newest scan file version this pillar reads
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from checks.registry import Context, Outcome, Scope, check, failed, passed
+from checks.lib.dates import Unreadable, days_left
+from checks.registry import Context, Outcome, Scope, check, failed, passed, undecided
 from checks.result import Resource
 from checks.services.common import _list
 
@@ -23,30 +24,18 @@ ACM_KEY_TYPES = [
 ]
 
 
-def _when(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC)
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
-
-
-def certificate_finding(cert: dict[str, Any], now: datetime) -> tuple[bool, str]:
-    """(ok, why) for one ACM certificate description."""
+def certificate_finding(cert: dict[str, Any], now: datetime) -> tuple[bool | None, str]:
+    """(ok, why) for one ACM certificate description; ok is None when its expiry date
+    cannot be read (the check cannot judge it)."""
     status = str(cert.get("Status", ""))
     in_use = bool(cert.get("InUseBy"))
     use = "in use" if in_use else "not in use"
     kind = "imported" if cert.get("Type") == "IMPORTED" else "ACM-issued"
     renewal = cert.get("RenewalSummary") or {}
     renewal_status = str(renewal.get("RenewalStatus", ""))
-    not_after = _when(cert.get("NotAfter"))
-    days = (not_after - now).days if not_after else None
+    days = days_left(cert.get("NotAfter"), now)
+    if isinstance(days, Unreadable):
+        return (None, f"{kind}, {use}: {days.reason}")
     if status == "EXPIRED" or (days is not None and days < 0 and status == "ISSUED"):
         return (not in_use, f"{kind}, expired, {use}")
     if status == "REVOKED":
@@ -85,5 +74,8 @@ def certificate_expiry(ctx: Context) -> Outcome:
         cert = cert if isinstance(cert, dict) else summary
         ok, why = certificate_finding(cert, now)
         label = f"{cert.get('DomainName') or summary.get('DomainName')}: {why}"
-        found.append(passed(arn, label) if ok else failed(arn, label))
+        if ok is None:
+            found.append(undecided(arn, label))
+        else:
+            found.append(passed(arn, label) if ok else failed(arn, label))
     return found

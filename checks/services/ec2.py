@@ -4,9 +4,9 @@ endpoints, EBS encryption and snapshots, VPN."""
 from __future__ import annotations
 
 import ipaddress
-from datetime import UTC, datetime
 from typing import Any
 
+from checks.lib.dates import age_days
 from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
 from checks.result import Resource
 from checks.services.common import _arn, _few, _list, _plural
@@ -543,21 +543,6 @@ def instance_label(instance: dict[str, Any]) -> str:
     return ""
 
 
-def days_ago(value: Any, now: datetime | None = None) -> int | None:
-    """Days since a datetime or ISO string from AWS (None when absent or unreadable)."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if not isinstance(value, datetime):
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    age: int = ((now or datetime.now(UTC)) - value).days
-    return age
-
-
 WORLD = {"0.0.0.0/0", "::/0"}
 
 
@@ -662,9 +647,9 @@ def instance_images(ctx: Context) -> Outcome:
                 passed(arn, f"image {image_id} is no longer visible (deregistered?){label}")
             )
             continue
-        age = days_ago(image.get("CreationDate"))
+        age = age_days(image.get("CreationDate"))
         detail = f"image {image_id} {_image_source(ctx, image)}"
-        if age is not None:
+        if isinstance(age, int):
             detail += f", created {age} days ago"
         if image.get("ImageAllowed") is False:
             found.append(failed(arn, f"{detail}: not allowed by the Allowed AMIs setting{label}"))

@@ -8,11 +8,11 @@ import io
 import re
 import time
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 
 from checks.calls import CallFailed
+from checks.lib.dates import Unreadable, age_days
 from checks.lib.policy import allows_everything
 from checks.lib.policy import as_list as _as_list
 from checks.lib.policy import document as policy_document
@@ -25,6 +25,7 @@ from checks.registry import (
     failed,
     not_applicable,
     passed,
+    undecided,
     unknown,
 )
 from checks.result import Resource, Status
@@ -78,19 +79,6 @@ def user_rows(ctx: Context) -> list[dict[str, str]]:
 NO_ROOT_ROW = unknown(
     "the credential report has no root row (this endpoint does not report the root user)"
 )
-
-
-def days_since(value: str | None, now: datetime | None = None) -> int | None:
-    """Days since an ISO date from AWS, or None for N/A / no_information / not_supported."""
-    if not value or value in {"N/A", "no_information", "not_supported"}:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return ((now or datetime.now(UTC)) - when).days
 
 
 def authorization_details(ctx: Context) -> dict[str, Any]:
@@ -199,6 +187,19 @@ def console_mfa(ctx: Context) -> Outcome:
     ]
 
 
+def _idle(row: dict[str, str], used: str, *since: str) -> int | Unreadable | None:
+    """Days a credential has been idle: since its last use, or, never used ("N/A") or
+    unused since before IAM tracked it ("no_information"), since it was set."""
+    idle = age_days(row.get(used))
+    if isinstance(idle, int) or (isinstance(idle, Unreadable) and idle.raw != "no_information"):
+        return idle
+    for key in since:
+        set_at = age_days(row.get(key))
+        if set_at is not None:
+            return set_at
+    return idle
+
+
 def _active_keys(row: dict[str, str]) -> Iterator[str]:
     yield from (n for n in ("1", "2") if row.get(f"access_key_{n}_active") == "true")
 
@@ -215,9 +216,13 @@ def access_key_age(ctx: Context) -> Outcome:
     found: list[Resource] = []
     for row in user_rows(ctx):
         for n in _active_keys(row):
-            age = days_since(row.get(f"access_key_{n}_last_rotated"))
+            age = age_days(row.get(f"access_key_{n}_last_rotated"))
             key = f"{row['arn']} (access key {n})"
-            if age is not None and age > MAX_AGE_DAYS:
+            if isinstance(age, Unreadable):
+                found.append(undecided(key, f"active access key of unknown age: {age.reason}"))
+            elif age is None:
+                found.append(undecided(key, "active access key with no rotation date reported"))
+            elif age > MAX_AGE_DAYS:
                 found.append(failed(key, f"active access key is {age} days old"))
             else:
                 found.append(passed(key, f"active access key is {age} days old"))
@@ -254,24 +259,28 @@ def access_key_count(ctx: Context) -> Outcome:
 def unused_credentials(ctx: Context) -> Outcome:
     found: list[Resource] = []
     for row in user_rows(ctx):
-        stale = []
+        idle: list[tuple[str, int | Unreadable | None]] = []
         if row.get("password_enabled") == "true":
-            idle = days_since(row.get("password_last_used"))
-            if idle is None:  # never used: count from when the password was set
-                idle = days_since(row.get("password_last_changed")) or days_since(
-                    row.get("user_creation_time")
-                )
-            if idle is not None and idle > MAX_AGE_DAYS:
-                stale.append(f"console password unused for {idle} days")
+            used, since = "password_last_used", ("password_last_changed", "user_creation_time")
+            idle.append(("console password", _idle(row, used, *since)))
         for n in _active_keys(row):
-            idle = days_since(row.get(f"access_key_{n}_last_used_date"))
-            if idle is None:
-                idle = days_since(row.get(f"access_key_{n}_last_rotated"))
-            if idle is not None and idle > MAX_AGE_DAYS:
-                stale.append(f"access key {n} unused for {idle} days")
+            used, rotated = f"access_key_{n}_last_used_date", f"access_key_{n}_last_rotated"
+            idle.append((f"access key {n}", _idle(row, used, rotated)))
+        stale = [
+            f"{what} unused for {d} days"
+            for what, d in idle
+            if isinstance(d, int) and d > MAX_AGE_DAYS
+        ]
+        unreadable = [
+            f"{what}: {d.reason if d is not None else 'no date of use or creation'}"
+            for what, d in idle
+            if not isinstance(d, int)
+        ]
         has_credentials = row.get("password_enabled") == "true" or any(_active_keys(row))
         if stale:
             found.append(failed(row["arn"], "; ".join(stale)))
+        elif unreadable:
+            found.append(undecided(row["arn"], "; ".join(unreadable)))
         elif has_credentials:
             found.append(passed(row["arn"], f"credentials used within {MAX_AGE_DAYS} days"))
     return found
@@ -494,26 +503,25 @@ def unused_roles(ctx: Context) -> Outcome:
         if is_incident_response(role, "RoleName"):
             found.append(passed(arn, "emergency / incident response role: unused by design"))
             continue
-        last = days_since(_iso((role.get("RoleLastUsed") or {}).get("LastUsedDate")))
-        age = days_since(_iso(role.get("CreateDate")))
-        if last is not None:
+        last = age_days((role.get("RoleLastUsed") or {}).get("LastUsedDate"))
+        age = age_days(role.get("CreateDate"))
+        if isinstance(last, int):
             if last > UNUSED_DAYS:
                 found.append(failed(arn, f"last used {last} days ago"))
             else:
                 found.append(passed(arn, f"used {last} days ago"))
-        elif age is not None and age > UNUSED_DAYS:
+        elif isinstance(last, Unreadable):
+            found.append(undecided(arn, f"last use: {last.reason}"))
+        elif isinstance(age, int) and age > UNUSED_DAYS:
             found.append(failed(arn, f"never used in the {age} days since it was created"))
-        else:
+        elif isinstance(age, int):
             found.append(passed(arn, f"created {age} days ago, not used yet"))
+        else:
+            why = age.reason if age is not None else "no creation date reported"
+            found.append(undecided(arn, f"never used, and its age is unknown: {why}"))
     if not found and untracked:
         return unknown("the endpoint does not report RoleLastUsed for roles")
     return found
-
-
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 @check(

@@ -6,7 +6,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from checks import resource_policies
-from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
+from checks.lib.dates import Unreadable, age_days
+from checks.registry import (
+    Context,
+    Outcome,
+    Scope,
+    check,
+    failed,
+    not_applicable,
+    passed,
+    undecided,
+)
 from checks.resource_policies import Holder
 from checks.result import Resource
 
@@ -36,13 +46,6 @@ def secrets_manager_in_use(ctx: Context) -> Outcome:
 ROTATION_SLACK_DAYS = 2  # rotation runs inside a window: allow a little lateness
 
 
-def _days_since(value: Any, now: datetime | None = None) -> int | None:
-    if not isinstance(value, datetime):
-        return None
-    when: datetime = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return ((now or datetime.now(UTC)) - when).days
-
-
 def _rotation_window_days(secret: dict[str, Any]) -> int | None:
     rules = secret.get("RotationRules") or {}
     days = rules.get("AutomaticallyAfterDays")
@@ -66,8 +69,10 @@ def secrets_rotation(ctx: Context) -> Outcome:
             found.append(failed(arn, "automatic rotation is off"))
             continue
         window = _rotation_window_days(secret)
-        age = _days_since(secret.get("LastRotatedDate"), now)
-        if window is not None and age is not None and age > window + ROTATION_SLACK_DAYS:
+        age = age_days(secret.get("LastRotatedDate"), now)
+        if isinstance(age, Unreadable):
+            found.append(undecided(arn, f"rotation on, but the last rotation date: {age.reason}"))
+        elif window is not None and age is not None and age > window + ROTATION_SLACK_DAYS:
             found.append(failed(arn, f"last rotated {age} days ago (rotation every {window} days)"))
         elif age is not None:
             found.append(passed(arn, f"rotation on, last rotated {age} days ago"))

@@ -131,6 +131,52 @@ def _store_in_review(ctx: click.Context, review_ref: str, scan: ScanResult, pill
     )
 
 
+def _replay(
+    path: Path,
+    options: Any,
+    checks: Any,
+    concurrency: int,
+    progress: Any,
+    cancel: threading.Event,
+) -> ScanResult:
+    """The checks run on a recording: every call answered from it, none sent."""
+    from checks.recording import load, replay_connect
+    from checks.runner import run_scan
+
+    recording = load(path)
+    aws, replayer = replay_connect(recording, options)
+    result = run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
+    if replayer.misses:
+        click.echo(
+            f"pillar: warning: {len(replayer.misses)} call(s) the checks made are not in the "
+            f"recording (made {recording.recorded_at:%Y-%m-%d %H:%M} UTC): the checks that "
+            "needed them are UNKNOWN (not in the recording).",
+            err=True,
+        )
+    return result
+
+
+def _save_recording(recorder: Any, aws: Any, path: Path) -> None:
+    from checks.recording import save
+
+    recording = recorder.recording(aws.account_id, aws.regions, aws.home_region, _version())
+    size = save(recording, path)
+    click.echo(
+        f"pillar: {len(recording.calls)} AWS call(s) recorded in {path} ({size / 1024:,.0f} KiB); "
+        "replay them with `pillar scan --replay`.",
+        err=True,
+    )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pillar-review")
+    except PackageNotFoundError:  # pragma: no cover - a source tree
+        return ""
+
+
 @click.command()
 @click.option("--profile", help="AWS profile (default: the usual AWS credential chain).")
 @click.option(
@@ -172,6 +218,16 @@ def _store_in_review(ctx: click.Context, review_ref: str, scan: ScanResult, pill
 )
 @click.option("--adaptive", is_flag=True, help="Use botocore's adaptive retry mode.")
 @click.option("--demo", is_flag=True, help="Scan the simulated demo account (no AWS needed).")
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every AWS response received to this file (gzip; no credentials).",
+)
+@click.option(
+    "--replay",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Run the checks on a recording (from --record) instead of AWS: no network.",
+)
 @click.option("--show-passing", is_flag=True, help="Table: list passing resources too.")
 @click.pass_context
 def scan(
@@ -187,9 +243,14 @@ def scan(
     concurrency: int,
     adaptive: bool,
     demo: bool,
+    record: Path | None,
+    replay: Path | None,
     show_passing: bool,
 ) -> None:
     """Gather read-only evidence from an AWS account and propose answers.
+
+    --record FILE also keeps every AWS response the scan received (no credentials, no
+    request headers), and --replay FILE runs today's checks on it again, offline.
 
     Exit codes: 0 ok, 1 usage, 2 credentials or permissions stopped the scan,
     3 --fail-on met, 130 interrupted (partial results are still written).
@@ -203,17 +264,24 @@ def scan(
         raise CliError(
             "--demo scans the simulated account: drop --profile/--endpoint-url/--region."
         )
+    if replay and (demo or profile or endpoint_url or record):
+        raise CliError(
+            "--replay answers every call from the recording: drop "
+            "--demo/--profile/--endpoint-url/--record."
+        )
+    if record and demo:
+        raise CliError("--record keeps what a live scan receives: drop --demo.")
 
     def run(progress: Any, cancel: threading.Event) -> ScanResult:
+        from checks.runner import run_scan
+        from checks.session import AwsOptions, CredentialsError, connect
+
         if demo:
             from checks.demo import run_demo_scan
 
             return run_demo_scan(
                 progress=progress, cancel=cancel, checks=checks, concurrency=concurrency
             )
-        from checks.runner import run_scan
-        from checks.session import AwsOptions, CredentialsError, connect
-
         options = AwsOptions(
             profile=profile,
             regions=tuple(dict.fromkeys(regions)),
@@ -221,13 +289,22 @@ def scan(
             retry_mode="adaptive" if adaptive else "standard",
             max_pool_connections=max(10, concurrency * 2),
         )
+        if replay:
+            return _replay(replay, options, checks, concurrency, progress, cancel)
+        from checks.recording import Recorder
+
+        recorder = Recorder() if record else None
         try:
-            aws = connect(options)
+            aws = connect(options, tap=recorder)
         except CredentialsError as error:
             raise CliError(str(error), exit_codes.CREDENTIALS) from None
         for note in aws.notes:
             click.echo(f"pillar: warning: {note}", err=True)
-        return run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
+        try:
+            return run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
+        finally:  # an interrupted scan keeps what it received too
+            if recorder is not None and record is not None:
+                _save_recording(recorder, aws, record)
 
     result = _run_with_progress(run, quiet=fmt == "json" and output is None)
 

@@ -29,7 +29,8 @@ from review.model import (
     WorkloadLink,
     utc_now,
 )
-from review.store import ReviewSession, ReviewStore, iter_reviews
+from review.session import ReviewSession
+from review.store import ReviewStore, iter_reviews
 from review.text import safe_line
 from review.watool.client import (
     LensReview,

@@ -9,7 +9,6 @@ import pytest
 
 from checks.demo import ACCOUNT_ID, EXAMPLE_AMI
 from checks.result import Cause, Status
-from checks.services.ec2 import days_ago
 from checks.testing import Harness, failing_ids
 
 EU, US = "eu-west-1", "us-east-1"
@@ -408,12 +407,6 @@ def test_instance_images_fail_when_allowed_amis_rejects_the_image(account):
 def test_instance_images_denied(account):
     launch(account)
     denied_here(account, "ec2.instance_images", "ec2:DescribeImages")
-
-
-def test_days_ago():
-    assert days_ago(datetime.now(UTC) - timedelta(days=3)) == 3
-    assert days_ago("2020-01-01T00:00:00.000Z") is not None
-    assert days_ago("not a date") is None and days_ago(None) is None
 
 
 @pytest.mark.parametrize(

@@ -127,7 +127,7 @@ def test_declarations_are_validated():
             scope=Scope.GLOBAL,
             actions=("s3:ListAllMyBuckets",),
         )(lambda ctx: [])
-    with pytest.raises(ValueError, match=r"area\.name"):
+    with pytest.raises(ValueError, match=r"service\.name"):
         check(
             "Bad",
             "bad",
@@ -280,6 +280,35 @@ def test_other_errors_map_to_causes():
     )
     assert classify(moto_404, "a:B").cause is Cause.UNSUPPORTED
     assert classify(RuntimeError("x"), "a:B").cause is Cause.ERROR
+
+
+PAGE = (
+    "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n"
+    "<h1>Internal Server Error</h1>\n<p>The server encountered an internal error.</p>\n"
+)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        {"Error": {"Code": "500", "Message": PAGE}, "ResponseMetadata": {"HTTPStatusCode": 500}},
+        {"Error": {"Code": PAGE, "Message": ""}, "ResponseMetadata": {"HTTPStatusCode": 500}},
+    ],
+)
+def test_a_web_page_instead_of_an_error_is_one_sentence(error):
+    failed = classify(ClientError(error, "ListAnalyzers"), "access-analyzer:ListAnalyzers")
+    assert failed.cause is Cause.UNSUPPORTED
+    assert failed.message == (
+        "the endpoint does not implement access-analyzer:ListAnalyzers (HTTP 500)"
+    )
+
+
+def test_long_messages_are_cut_to_one_line():
+    text = "word " * 200 + "\n<b>bold</b>"
+    error = ClientError({"Error": {"Code": "Odd", "Message": text}}, "ListUsers")
+    message = classify(error, "iam:ListUsers").message
+    assert "\n" not in message and "<" not in message and len(message) < 260
+    assert message.startswith("iam:ListUsers failed (Odd: word word")
 
 
 # --- slow and unreachable endpoints -----------------------------------------------------

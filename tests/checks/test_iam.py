@@ -622,3 +622,48 @@ def test_support_role(account):
 
 def test_support_role_denied(account):
     denied(account, "iam.support_role", "iam:GetAccountAuthorizationDetails")
+
+
+SHORT_HEADER = (
+    "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+    "mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,"
+    "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date"
+)
+
+
+def _stub_report(account: Harness, *rows: str) -> None:
+    stub_report(account, "\n".join([SHORT_HEADER, *rows]).encode())
+
+
+def test_an_unreadable_key_date_is_unknown_never_none_days_old(account):
+    _stub_report(
+        account,
+        f"odd,{ARN}:user/odd,2020-01-01T00:00:00+00:00,false,N/A,N/A,false,"
+        "true,not_supported,N/A,false,N/A,N/A",
+    )
+    result = account.one("iam.access_key_age")
+    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.UNSUPPORTED)
+    (resource,) = result.resources
+    assert resource.status is Status.UNKNOWN and "None" not in resource.detail
+    assert "does not report this date" in result.reason
+
+
+def test_unused_credentials_with_unreadable_dates_are_unknown(account):
+    _stub_report(
+        account,
+        f"odd,{ARN}:user/odd,garbage,true,N/A,N/A,false,false,N/A,N/A,false,N/A,N/A",
+    )
+    result = account.one("iam.unused_credentials")
+    assert result.status is Status.UNKNOWN
+    assert "cannot be read" in result.reason
+
+
+def test_a_password_unused_since_before_tracking_counts_from_when_it_was_set(account):
+    old = (datetime.now(UTC) - timedelta(days=400)).isoformat()
+    _stub_report(
+        account,
+        f"old,{ARN}:user/old,{old},true,no_information,{old},true,false,N/A,N/A,false,N/A,N/A",
+    )
+    result = account.one("iam.unused_credentials")
+    assert result.status is Status.FAIL
+    assert "console password unused for 400 days" in result.failing[0].detail

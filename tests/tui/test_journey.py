@@ -19,7 +19,8 @@ from tui.screens.scan import ScanScreen
 from .conftest import make_app
 
 
-async def wait_for(pilot: object, condition: object, tries: int = 100) -> None:
+async def wait_for(pilot: object, condition: object, tries: int = 400) -> None:
+    # Up to 20 s: the machine running the tests may be busy; a met condition returns at once.
     for _ in range(tries):
         if condition():  # type: ignore[operator]
             return

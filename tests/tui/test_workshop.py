@@ -57,7 +57,12 @@ async def test_timed_workshop_and_resume(store: ReviewStore) -> None:
 
         # Agenda: 60 minutes, two participants, every question proposed (all open).
         await pilot.press("w")
-        await wait_for(pilot, lambda: isinstance(app.screen, WorkshopSetupScreen))
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, WorkshopSetupScreen) and bool(app.screen.query("#propose"))
+            ),
+        )
         setup = app.screen
         setup.query_one("#length", Input).value = "60"
         setup.query_one("#people", Input).value = "Sam: security lead, Ana: developer"

@@ -17,7 +17,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from review.errors import ReviewError
-from review.store import ReviewListing, ReviewSession, ReviewStore, ReviewSummary
+from review.session import ReviewSession
+from review.store import ReviewListing, ReviewStore, ReviewSummary
 from review.text import safe_line
 from tui.messages import ReviewLoaded, ReviewsListed, StoreDone, StoreFailed
 from tui.screens.new_review import NewReview

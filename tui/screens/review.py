@@ -26,7 +26,7 @@ from checks.result import Proposal
 from questions import Pillar, Question
 from review.model import AnswerStatus, Review, notes_warning
 from review.risk import effective_status, review_risk
-from review.store import AppliedProposals
+from review.session import AppliedProposals
 from review.vocabulary import ANSWER_LABEL
 from review.workshop import (
     end_workshop,
@@ -48,6 +48,7 @@ from tui.widgets.review_view import (
     ReviewHeader,
     best_practice_rows,
     evidence_view,
+    header_view,
 )
 from tui.widgets.workshop_bar import WorkshopBar
 
@@ -232,7 +233,7 @@ class ReviewScreen(Screen[None]):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield ReviewHeader(self.pillar, id="review-header")
+        yield ReviewHeader(id="review-header")
         yield WorkshopBar(self.pillar_app.clock, id="workshop-bar")
         if self.read_only:
             yield Static(
@@ -260,8 +261,10 @@ class ReviewScreen(Screen[None]):
         self.query_one(QuestionList).display = self.app.size.width >= self.NARROW
         self.query_one("#notes", TextArea).read_only = self.read_only
         self.set_reactive(ReviewScreen.compact, self.app.size.height < self.SHORT)
-        self._show_review()
-        self._load_notes()
+        # First paint: the watchers' work for the state the screen starts in.
+        self.query_one(ReviewHeader).save_state = self.save_state
+        self.watch_review(self.review)
+        self.watch_question(self.question)
         self.query_one("#best-practices", BestPracticeTable).focus()
         if self.read_only:
             return
@@ -300,20 +303,21 @@ class ReviewScreen(Screen[None]):
 
     # --- showing: watchers ----------------------------------------------------------------
 
-    def watch_review(self) -> None:
-        self._show_review()
+    def watch_review(self, review: Review) -> None:
+        summary = review_risk(self.pillar, review.responses)
+        self.query_one(ReviewHeader).view = header_view(self.pillar, review, summary)
+        self.query_one(QuestionList).show(self.pillar, review, summary)
+        self._show_question()
 
-    def watch_question(self) -> None:
+    def watch_question(self, question: Question) -> None:
+        self.query_one(QuestionList).current = question.id
         self.query_one(BestPracticeTable).move_cursor(row=0)
-        self._show_review()
+        self._show_question()
         self._load_notes()
         self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
 
-    def watch_selected_bp(self, bp_id: str | None) -> None:
-        if bp_id is not None:
-            self.query_one(EvidencePanel).view = evidence_view(
-                self.pillar.best_practice(bp_id), self.review
-            )
+    def watch_selected_bp(self) -> None:
+        self._show_evidence()
 
     def watch_save_state(self, state: str) -> None:
         self.query_one(ReviewHeader).save_state = state
@@ -321,15 +325,10 @@ class ReviewScreen(Screen[None]):
     def watch_compact(self) -> None:
         self._show_card()
 
-    def _show_review(self) -> None:
-        """Hand the review and the question to the widgets; each redraws only what changed."""
+    def _show_question(self) -> None:
+        """Hand the question (as the review has it) to the widgets; each redraws only if
+        its input changed."""
         review, question = self.review, self.question
-        header = self.query_one(ReviewHeader)
-        header.save_state = self.save_state
-        header.review = review
-        sidebar = self.query_one(QuestionList)
-        sidebar.show(self.pillar, review, review_risk(self.pillar, review.responses))
-        sidebar.current = question.id
         self._show_card()
         table = self.query_one(BestPracticeTable)
         table.lines = best_practice_rows(self.pillar, question, review)
@@ -338,7 +337,14 @@ class ReviewScreen(Screen[None]):
         bar.question_id = question.id
         bar.parked = len(review.parking_lot)
         self.selected_bp = table.current_bp
-        self.watch_selected_bp(self.selected_bp)
+        self._show_evidence()
+
+    def _show_evidence(self) -> None:
+        bp_id = self.selected_bp
+        if bp_id is not None:
+            self.query_one(EvidencePanel).view = evidence_view(
+                self.pillar.best_practice(bp_id), self.review
+            )
 
     def _show_card(self) -> None:
         question = self.question

@@ -69,7 +69,6 @@ class ScanScreen(Screen[ScanResult | None]):
         self.cancel_event = threading.Event()
         self.result: ScanResult | None = None
         self.failed = False
-        self._last_progress = 0.0
 
     def compose(self) -> ComposeResult:
         regions = ", ".join(self.regions) or "all enabled regions"
@@ -90,24 +89,28 @@ class ScanScreen(Screen[ScanResult | None]):
         return "Connecting to AWS and preparing clients…"
 
     def on_mount(self) -> None:
-        self._run(self.source, self.regions)
-
-    def _progress(self, done: int, total: int, check_id: str, region: str) -> None:
-        # Called from check threads: post (thread-safe), at most every PROGRESS_EVERY_S.
-        now = time.monotonic()
-        if done < total and now - self._last_progress < self.PROGRESS_EVERY_S:
-            return
-        self._last_progress = now
-        self.post_message(ScanProgress(done, total, f"{region} · {check_id}"))
+        self._run(self.source, self.regions, self.cancel_event)
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
-    def _run(self, source: ScanSource, regions: tuple[str, ...]) -> None:
+    def _run(self, source: ScanSource, regions: tuple[str, ...], cancel: threading.Event) -> None:
+        post = self.post_message  # thread-safe; nothing else of the screen is touched here
+        every = self.PROGRESS_EVERY_S
+        last = [0.0]
+
+        def progress(done: int, total: int, check_id: str, region: str) -> None:
+            # Called from check threads: at most one message every PROGRESS_EVERY_S.
+            now = time.monotonic()
+            if done < total and now - last[0] < every:
+                return
+            last[0] = now
+            post(ScanProgress(done, total, f"{region} · {check_id}"))
+
         try:
-            result = source.run(self._progress, self.cancel_event, regions=regions)
+            result = source.run(progress, cancel, regions=regions)
         except Exception as error:  # credentials, endpoint: a choice, not a traceback
-            self.post_message(ScanFailed(safe_line(str(error), 400) or type(error).__name__))
+            post(ScanFailed(safe_line(str(error), 400) or type(error).__name__))
             return
-        self.post_message(ScanFinished(result))
+        post(ScanFinished(result))
 
     def on_scan_progress(self, message: ScanProgress) -> None:
         if self.result is not None or self.failed or not message.total:
@@ -176,7 +179,7 @@ class ScanScreen(Screen[ScanResult | None]):
             self.cancel_event.clear()
             self.query_one("#scan-status", Static).update(Text(self._preparing()))
             self.query_one("#scan-hint", Static).update(Text(""))
-            self._run(self.source, self.regions)
+            self._run(self.source, self.regions, self.cancel_event)
 
         self.app.push_screen(
             TextDialog("AWS profile to use (from ~/.aws/config)", value=self.source.profile or ""),

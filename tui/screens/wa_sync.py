@@ -37,7 +37,8 @@ from review.watool.mapping import answer_summary
 from review.watool.state import PullAction, PushAction, QuestionSync, SyncState, sync_label
 
 if TYPE_CHECKING:
-    from review.store import ReviewSession, ReviewStore
+    from review.session import ReviewSession
+    from review.store import ReviewStore
     from review.watool.client import WaTool
     from review.watool.sync import PullResult, PushResult, Report
     from tui.saver import Saver

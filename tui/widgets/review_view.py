@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 from checks.result import ADVISORY_LABEL, CAUSE_LABEL, CheckResult, Proposal, Status, summarize
 from questions import BestPractice, Pillar, Question, Risk
 from review.model import Answer, AnswerSource, AnswerStatus, QuestionState, Review
-from review.risk import RiskSummary, effective_status, review_risk
+from review.risk import RiskSummary, effective_status
 from review.text import safe_line, safe_text
 from review.watool.state import sync_label
 from tui.widgets.badges import (
@@ -48,44 +48,62 @@ def age(when: datetime | None, now: datetime | None = None) -> str:
     return f"{int(seconds // 86400)} days ago"
 
 
+@dataclass(frozen=True)
+class HeaderView:
+    name: str
+    environment: str
+    answered: int
+    total: int
+    high: int
+    medium: int
+    evidence_at: datetime | None
+    synced: str = ""  # '' unless linked to a WA Tool workload
+
+
+def header_view(pillar: Pillar, review: Review, summary: RiskSummary) -> HeaderView:
+    evidence = review.evidence
+    return HeaderView(
+        review.name,
+        review.environment.value.lower(),
+        summary.best_practices_answered,
+        summary.best_practices_total,
+        summary.counts.high,
+        summary.counts.medium,
+        evidence.started_at if evidence else None,
+        sync_label(pillar, review),
+    )
+
+
 class ReviewHeader(Static):
     """One line: review name, environment, progress, risk counts, evidence age, save state."""
 
-    review: reactive[Review | None] = reactive(None)
-    save_state: reactive[str] = reactive("")
+    view: reactive[HeaderView | None] = reactive(None, init=False)
+    save_state: reactive[str] = reactive("", init=False)
 
-    def __init__(self, pillar: Pillar, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.pillar = pillar
-
-    def watch_review(self) -> None:
+    def watch_view(self) -> None:
         self._show()
 
     def watch_save_state(self) -> None:
         self._show()
 
     def _show(self) -> None:
-        review = self.review
-        if review is None:
+        view = self.view
+        if view is None:
             return
-        summary = review_risk(self.pillar, review.responses)
-        counts = summary.counts
-        evidence = review.evidence
         parts: list[str | tuple[str, str] | Text] = [
-            untrusted(review.name, 32, "bold"),
-            f" · {summary.best_practices_answered}/{summary.best_practices_total} answered · ",
+            untrusted(view.name, 32, "bold"),
+            f" · {view.answered}/{view.total} answered · ",
             ("HIGH ", "bold red"),
-            f"{counts.high} · ",
+            f"{view.high} · ",
             ("MEDIUM ", "bold yellow"),
-            f"{counts.medium}",
+            f"{view.medium}",
         ]
         if self.save_state:
             parts.append(f" · {self.save_state}")
-        parts.append(f" · evidence {age(evidence.started_at if evidence else None)}")
-        parts.append(f" · {review.environment.value.lower()}")
-        synced = sync_label(self.pillar, review)  # '' unless linked to a WA Tool workload
-        if synced:
-            parts.append(f" · {synced}")
+        parts.append(f" · evidence {age(view.evidence_at)}")
+        parts.append(f" · {view.environment}")
+        if view.synced:
+            parts.append(f" · {view.synced}")
         self.update(Text.assemble(*parts))
 
 
