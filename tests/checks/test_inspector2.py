@@ -85,12 +85,12 @@ def test_inspector_fails_where_compute_is_not_scanned(account):
     result = account.run("inspector2.compute_scanning")[EU]
     assert result.status is Status.ADVISORY
     assert not_in_place_ids(result) == {WHERE}
-    assert "EC2 (1 instance)" in result.failing[0].detail
-    assert "Lambda (1 function)" in result.failing[0].detail
+    assert "EC2 (1 instance)" in result.not_in_place[0].detail
+    assert "Lambda (1 function)" in result.not_in_place[0].detail
     account.client("inspector2", EU).enable(accountIds=[ACCOUNT_ID], resourceTypes=["EC2"])
     result = account.run("inspector2.compute_scanning")[EU]
     assert result.status is Status.ADVISORY
-    assert "EC2" not in result.failing[0].detail and "Lambda" in result.failing[0].detail
+    assert "EC2" not in result.not_in_place[0].detail and "Lambda" in result.not_in_place[0].detail
 
 
 def test_inspector_passes_when_every_present_kind_is_scanned(account):
