@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from checks.calls import CallFailed, CallLayer, Cancelled
+from checks.clock import as_of
 from checks.guard import WriteRefused
 from checks.registry import Check, Context, Scope, Verdict
 from checks.result import GLOBAL, Cause, CheckResult, Resource, ScanResult, Status
@@ -124,7 +125,8 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
         home_region=aws.home_region,
     )
     try:
-        outcome = check.function(context)
+        with as_of(aws.as_of):
+            outcome = check.function(context)
     except Cancelled:
         return cancelled(task)
     except CallFailed as error:

@@ -41,7 +41,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from review import codec
-from review.durable import dump_json, load_json
 from review.errors import InvalidReviewData, NewerSchema
 from review.model import AnswerChange, Responses, Review, Workshop
 from review.text import quoted
@@ -292,6 +291,11 @@ def _keyed(
     """Documents whose value changed, was added or is gone (values compared by ==)."""
     if old is new:
         return None
+    if len(old) == len(new):  # the usual case: a few values replaced in place
+        pairs = [(a, b) for a, b in zip(old, new, strict=True) if a is not b]
+        if all(key(a) == key(b) for a, b in pairs):
+            changed = tuple((key(b), to_dict(b)) for a, b in pairs if a != b)
+            return TableWrite(table, changed) if changed else None
     before = {key(item): item for item in old}
     put = []
     for item in new:
@@ -398,13 +402,13 @@ TABLE_CODECS: dict[str, tuple[str, Callable[[object, str], object]]] = {
 
 def unreadable(table: str, doc: dict[str, Any]) -> str | None:
     """Why a document about to be written would not read back (None if it would), so a
-    save can never write a file that later refuses to open. Evidence is trusted as
-    built by the scan (it is large) and not re-read here."""
-    if table == "evidence":
+    save can never write a file that later refuses to open. Evidence (large, built by
+    the scan) and the meta document (built here) are not re-read."""
+    if table in ("evidence", "meta"):
         return None
     what, parse = TABLE_CODECS[table.partition(".")[0]]
     try:
-        parse(load_json(dump_json(doc)), "value")
+        parse(doc, "value")  # `*_to_dict` gives JSON types: no need to go through text
     except (InvalidReviewData, ValueError, TypeError) as error:
         return f"{what} cannot be saved: {error}"
     return None

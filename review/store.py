@@ -520,17 +520,17 @@ class ReviewFile:
                 problem = unreadable(write.table, doc)
                 if problem is not None:
                     raise InvalidChange(problem)
-        ids_before = {table: dict(ids) for table, ids in self._ids.items()}
+        ids_before = {w.table: dict(self._ids.get(w.table, {})) for w in writes}
         try:
             with self._storage.batch():
                 for write in writes:
                     self._apply(write.table, write.put, write.remove)
         except OSError as error:
-            self._ids = ids_before
+            self._ids.update(ids_before)
             self._db = _tinydb(self._storage)  # drop TinyDB's caches
             raise _save_error(quoted(self._review.name), error) from None
         except BaseException:
-            self._ids = ids_before
+            self._ids.update(ids_before)
             self._db = _tinydb(self._storage)
             raise
         self._review = new

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from checks.clock import scan_now
 from checks.lib.dates import Unreadable, days_left
 from checks.registry import Context, Outcome, Scope, check, failed, passed, undecided
 from checks.result import Resource
@@ -66,7 +67,7 @@ def certificate_expiry(ctx: Context) -> Outcome:
         ctx.call("acm", "list_certificates", Includes={"keyTypes": ACM_KEY_TYPES}),
         "CertificateSummaryList",
     )
-    now = datetime.now(UTC)
+    now = scan_now()
     found: list[Resource] = []
     for summary in summaries:
         arn = str(summary.get("CertificateArn"))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from typing import Any
 
+from checks.lib import secrets
 from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
 from checks.result import Resource
 
@@ -79,64 +79,6 @@ def privileged_mode(ctx: Context) -> Outcome:
     return found
 
 
-SECRET_WORDS = {
-    "password",
-    "passwd",
-    "passphrase",
-    "secret",
-    "secrets",
-    "token",
-    "apikey",
-    "credential",
-    "credentials",
-    "privatekey",
-}
-
-
-SECRET_PAIRS = {("api", "key"), ("private", "key"), ("access", "key"), ("signing", "key")}
-
-
-REFERENCE_SUFFIXES = {
-    "arn",
-    "name",
-    "id",
-    "path",
-    "url",
-    "uri",
-    "param",
-    "parameter",
-    "ref",
-    "file",
-    "region",
-    "endpoint",
-    "type",
-    "length",
-    "ttl",
-    "expiry",
-    "header",
-    "version",
-}
-
-
-def _words(name: str) -> list[str]:
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
-
-
-def secret_like(name: str) -> bool:
-    """True when a variable NAME suggests it holds a secret (its value is never looked at).
-
-    Names that end like a reference to a secret (`DB_PASSWORD_ARN`, `SECRET_NAME`,
-    `TOKEN_URL`) are not secrets themselves.
-    """
-    words = _words(name)
-    if not words or words[-1] in REFERENCE_SUFFIXES:
-        return False
-    if any(w in SECRET_WORDS for w in words):
-        return True
-    return any(pair in SECRET_PAIRS for pair in pairwise(words))
-
-
 @check(
     "codebuild.plaintext_secrets",
     "CodeBuild projects keep no secret-like variables in plain text",
@@ -149,13 +91,8 @@ def plaintext_secrets(ctx: Context) -> Outcome:
     found: list[Resource] = []
     for project in codebuild_projects(ctx):
         variables = (project.get("environment") or {}).get("environmentVariables") or []
-        suspicious = sorted(
-            {
-                str(v.get("name"))
-                for v in variables
-                if str(v.get("type") or "PLAINTEXT") == "PLAINTEXT"
-                and secret_like(str(v.get("name") or ""))
-            }
+        suspicious = secrets.plaintext_secrets(
+            [v for v in variables if str(v.get("type") or "PLAINTEXT") == "PLAINTEXT"]
         )
         arn = project_arn(project)
         if suspicious:

@@ -12,13 +12,6 @@ from checks.calls import CallFailed
 from checks.registry import Context, Outcome, Verdict, failed, passed
 from checks.result import Resource, Status
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-
-
-def words(name: str) -> list[str]:
-    """Lowercase words of an identifier: DB_PASSWORD, dbPassword, APIKey -> [db, password]..."""
-    return [w.lower() for w in _WORD.findall(name)]
-
 
 def _first_error(errors: list[CallFailed]) -> CallFailed | None:
     return errors[0] if errors else None

@@ -3,9 +3,9 @@ endpoints, EBS encryption and snapshots, VPN."""
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
+from checks.lib import netrules
 from checks.lib.dates import age_days
 from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
 from checks.result import Resource
@@ -129,14 +129,6 @@ def _named(ident: str, name: str) -> str:
     return f"{ident} ({name})" if name else ident
 
 
-def _is_world(cidr: Any) -> bool:
-    """True for a CIDR that matches every address (0.0.0.0/0, ::/0)."""
-    try:
-        return ipaddress.ip_network(str(cidr), strict=False).prefixlen == 0
-    except ValueError:
-        return False
-
-
 def _subnet_route_tables(ctx: Context) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     """(subnet id -> route table, vpc id -> main route table)."""
     by_subnet: dict[str, dict[str, Any]] = {}
@@ -160,7 +152,7 @@ def internet_gateway_route(ctx: Context, subnet_id: str | None, vpc_id: str | No
         gateway = str(route.get("GatewayId") or "")
         if not gateway.startswith("igw-") or route.get("State") == "blackhole":
             continue
-        if _is_world(route.get("DestinationCidrBlock")) or _is_world(
+        if netrules.is_world(route.get("DestinationCidrBlock")) or netrules.is_world(
             route.get("DestinationIpv6CidrBlock")
         ):
             return gateway
@@ -288,49 +280,32 @@ def vpc_endpoints(ctx: Context) -> Outcome:
     return found
 
 
-def _port_range(rule: dict[str, Any]) -> tuple[str, int, int]:
-    protocol = str(rule.get("IpProtocol", "-1")).lower()
-    protocol = {"6": "tcp", "17": "udp", "all": "-1"}.get(protocol, protocol)
-    low = rule.get("FromPort")
-    high = rule.get("ToPort")
-    if protocol == "-1" or low is None or high is None or int(low) < 0:
-        return protocol, 0, 65535
-    return protocol, int(low), int(high)
-
-
-def _world_sources(rule: dict[str, Any]) -> list[str]:
-    sources = [str(r.get("CidrIp")) for r in _list(rule, "IpRanges") if _is_world(r.get("CidrIp"))]
-    sources += [
-        str(r.get("CidrIpv6")) for r in _list(rule, "Ipv6Ranges") if _is_world(r.get("CidrIpv6"))
-    ]
-    return sources
-
-
 def open_to_world(group: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(risky exposures, other exposures) of a security group's inbound rules."""
+    """(risky exposures, other exposures) of a security group's inbound rules from the
+    whole internet (IPv4 or IPv6), grouped by protocol and port range."""
+    by_range: dict[tuple[str, int, int], list[str]] = {}
+    for rule in netrules.world_rules(group):
+        by_range.setdefault((rule.protocol, rule.low, rule.high), []).append(rule.source)
     risky: list[str] = []
     other: list[str] = []
-    for rule in _list(group, "IpPermissions"):
-        sources = _world_sources(rule)
-        if not sources:
-            continue
+    for (protocol, low, high), sources in by_range.items():
         where = "/".join(dict.fromkeys(sources))
-        protocol, low, high = _port_range(rule)
-        if protocol == "-1":
-            risky.append(f"all traffic from {where}")
+        rule = netrules.Rule(protocol, low, high, where)
+        if rule.all_traffic or rule.all_ports:
+            risky.append(f"{rule.ports} from {where}")
             continue
-        if protocol not in {"tcp", "udp"}:
+        if not rule.has_ports:
             other.append(f"{protocol} from {where}")
             continue
-        ports = f"{low}" if low == high else f"{low}-{high}"
-        if low == 0 and high >= 65535:
-            risky.append(f"all {protocol} ports from {where}")
-            continue
-        hits = [f"{label} ({port})" for port, label in RISKY_PORTS.items() if low <= port <= high]
+        hits = [
+            f"{label} ({port})"
+            for port, label in RISKY_PORTS.items()
+            if rule.covers(port, protocol)
+        ]
         if hits:
-            risky.append(f"{protocol} {ports} from {where}: {_few(hits)}")
+            risky.append(f"{rule.ports} from {where}: {_few(hits)}")
         else:
-            other.append(f"{protocol} {ports} from {where}")
+            other.append(f"{rule.ports} from {where}")
     return risky, other
 
 
@@ -420,31 +395,6 @@ def default_sg_closed(ctx: Context) -> Outcome:
     return found
 
 
-def _entry_allows_world(entry: dict[str, Any], port: int, ipv6: bool) -> bool | None:
-    """None if the entry does not match internet traffic to `port`, else whether it allows."""
-    cidr = entry.get("Ipv6CidrBlock") if ipv6 else entry.get("CidrBlock")
-    if not _is_world(cidr):
-        return None
-    protocol = str(entry.get("Protocol", "-1"))
-    if protocol not in {"-1", "6", "tcp"}:
-        return None
-    if protocol != "-1":
-        ports = entry.get("PortRange") or {}
-        low, high = int(ports.get("From", 0)), int(ports.get("To", 65535))
-        if not low <= port <= high:
-            return None
-    return str(entry.get("RuleAction", "")).lower() == "allow"
-
-
-def _explicit_opening(entry: dict[str, Any]) -> bool:
-    """A rule written for specific ports (not allow-all, not an ephemeral port range)."""
-    if str(entry.get("Protocol", "-1")) == "-1":
-        return False
-    ports = entry.get("PortRange") or {}
-    low, high = int(ports.get("From", 0)), int(ports.get("To", 65535))
-    return high - low + 1 <= 1024
-
-
 @check(
     "ec2.nacl_admin_ports",
     "No network ACL has a rule opening SSH or RDP to the internet",
@@ -457,23 +407,12 @@ def nacl_admin_ports(ctx: Context) -> Outcome:
     found: list[Resource] = []
     for acl in _list(ctx.call("ec2", "describe_network_acls"), "NetworkAcls"):
         ident = _arn(ctx, "ec2", "network-acl", str(acl.get("NetworkAclId")), acl.get("OwnerId"))
-        inbound = sorted(
-            (e for e in _list(acl, "Entries") if not e.get("Egress")),
-            key=lambda e: int(e.get("RuleNumber", 32767)),
-        )
-        opened: list[str] = []
-        for port, label in ADMIN_PORTS.items():
-            for ipv6 in (False, True):
-                for entry in inbound:
-                    allows = _entry_allows_world(entry, port, ipv6)
-                    if allows is None:
-                        continue
-                    if allows and _explicit_opening(entry):
-                        source = "::/0" if ipv6 else "0.0.0.0/0"
-                        opened.append(
-                            f"rule {entry.get('RuleNumber')} allows {label} ({port}) from {source}"
-                        )
-                    break
+        opened = [
+            f"rule {entry.number} allows {label} ({port}) from {entry.cidr}"
+            for port, label in ADMIN_PORTS.items()
+            for entry in netrules.nacl_world_decisions(acl, port)
+            if entry.allow and entry.explicit
+        ]
         subnets = len(_list(acl, "Associations"))
         if opened:
             found.append(failed(ident, f"{'; '.join(dict.fromkeys(opened))} ({subnets} subnet(s))"))
@@ -543,27 +482,6 @@ def instance_label(instance: dict[str, Any]) -> str:
     return ""
 
 
-WORLD = {"0.0.0.0/0", "::/0"}
-
-
-def _admin_ports_open(group: dict[str, Any]) -> list[str]:
-    """'SSH (22) from 0.0.0.0/0'-style exposures of a security group's inbound rules."""
-    found: list[str] = []
-    for rule in group.get("IpPermissions", []) or []:
-        sources = [str(r.get("CidrIp")) for r in rule.get("IpRanges", []) or []]
-        sources += [str(r.get("CidrIpv6")) for r in rule.get("Ipv6Ranges", []) or []]
-        world = [source for source in sources if source in WORLD]
-        protocol = str(rule.get("IpProtocol", "-1")).lower()
-        if not world or protocol not in {"-1", "all", "tcp", "6"}:
-            continue
-        low, high = rule.get("FromPort"), rule.get("ToPort")
-        every = protocol in {"-1", "all"} or low is None or high is None or int(low) < 0
-        for port, label in ADMIN_PORTS.items():
-            if every or int(low) <= port <= int(high):
-                found.append(f"{label} ({port}) from {'/'.join(dict.fromkeys(world))}")
-    return found
-
-
 @check(
     "ec2.instance_admin_ports",
     "No EC2 instance accepts SSH (22) or RDP (3389) from the whole internet",
@@ -590,7 +508,7 @@ def instance_admin_ports(ctx: Context) -> Outcome:
             f"{exposure} via {group_id} ({groups[group_id].get('GroupName')})"
             for group_id in dict.fromkeys(attached)
             if group_id in groups
-            for exposure in _admin_ports_open(groups[group_id])
+            for exposure in netrules.open_ports(groups[group_id], ADMIN_PORTS)
         ]
         if exposures:
             found.append(failed(arn, "; ".join(exposures) + label))

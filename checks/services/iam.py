@@ -13,9 +13,10 @@ from typing import Any
 
 from checks.calls import CallFailed
 from checks.lib.dates import Unreadable, age_days
-from checks.lib.policy import allows_everything
+from checks.lib.policy import allows_everything, trusted_accounts
 from checks.lib.policy import as_list as _as_list
 from checks.lib.policy import document as policy_document
+from checks.lib.secrets import words
 from checks.registry import (
     Context,
     Outcome,
@@ -29,7 +30,6 @@ from checks.registry import (
     unknown,
 )
 from checks.result import Resource, Status
-from checks.services.common import words
 from checks.services.organizations import organization
 
 MAX_AGE_DAYS = 90
@@ -562,75 +562,6 @@ def unattached_policies(ctx: Context) -> Outcome:
                 failed(arn, "attached to no user, group or role, and no permissions boundary")
             )
     return found
-
-
-_ACCOUNT = re.compile(r"^(?:arn:aws[\w-]*:(?:iam|sts)::)?(\d{12})(?::|$)")
-
-
-_LIMITS_TO_ORG = {
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:sourceaccount",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-    "aws:sourcearn",
-}
-
-
-def _condition_keys(statement: dict[str, Any]) -> set[str]:
-    keys: set[str] = set()
-    condition = statement.get("Condition")
-    if isinstance(condition, dict):
-        for clause in condition.values():
-            if isinstance(clause, dict):
-                keys.update(str(k).lower() for k in clause)
-    return keys
-
-
-def _allows_assume(statement: dict[str, Any]) -> bool:
-    actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
-    return any(a in ("*", "sts:*") or a.startswith("sts:assumerole") for a in actions)
-
-
-def _aws_principals(statement: dict[str, Any]) -> list[str]:
-    principal = statement.get("Principal")
-    if principal == "*":
-        return ["*"]
-    if isinstance(principal, dict):
-        return [str(p) for p in _as_list(principal.get("AWS", []))]
-    return []
-
-
-def trusted_accounts(document: Any, own_account: str) -> tuple[bool, dict[str, bool]]:
-    """(anyone, {account: has sts:ExternalId}) from a role trust policy.
-
-    `anyone` is True when an Allow statement trusts "*" without a condition limiting it to
-    an organization, account or ARN. Accounts are other AWS accounts trusted by an Allow
-    statement; a statement limited by aws:PrincipalOrgID (and the like) is not counted.
-    """
-    anyone = False
-    accounts: dict[str, bool] = {}
-    for statement in _as_list(policy_document(document).get("Statement", [])):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-            continue
-        if not _allows_assume(statement):
-            continue
-        keys = _condition_keys(statement)
-        if keys & _LIMITS_TO_ORG:
-            continue
-        external_id = "sts:externalid" in keys
-        for principal in _aws_principals(statement):
-            if principal == "*":
-                anyone = True
-                continue
-            match = _ACCOUNT.match(principal)
-            if match is None or match.group(1) == own_account:
-                continue
-            account = match.group(1)
-            accounts[account] = accounts.get(account, True) and external_id
-    return anyone, accounts
 
 
 @check(

@@ -2,65 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from checks import resource_policies
 from checks.calls import CallFailed
+from checks.lib.secrets import plaintext_secrets
 from checks.registry import Context, Outcome, Scope, check, failed, passed
 from checks.resource_policies import Holder
 from checks.result import Cause, Resource
-from checks.services.common import words
-
-_SECRET_LAST_WORDS = frozenset(
-    {
-        "password",
-        "passwd",
-        "pwd",
-        "pass",
-        "passphrase",
-        "secret",
-        "token",
-        "apikey",
-        "credential",
-        "credentials",
-        "privatekey",
-        "secretkey",
-        "accesskey",
-    }
-)
-
-
-_KEY_QUALIFIERS = frozenset(
-    {"api", "private", "secret", "access", "signing", "encryption", "auth", "hmac", "jwt"}
-)
-
-
-_NOT_A_VALUE = frozenset({"", "true", "false", "yes", "no", "on", "off", "none", "null"})
-
-
-_SSM_PATH = re.compile(r"^/[\w.\-]+(/[\w.\-]+)+$")
-
-
-def secret_like_name(name: str) -> bool:
-    """True when an environment variable name says it holds a secret (DB_PASSWORD, API_KEY,
-    GITHUB_TOKEN, clientSecret). Names of references (SECRET_ARN, TOKEN_URL, PASSWORD_PARAM)
-    end in another word and do not match."""
-    parts = words(name)
-    if not parts:
-        return False
-    if parts[-1] in _SECRET_LAST_WORDS:
-        return True
-    return len(parts) >= 2 and parts[-1] == "key" and parts[-2] in _KEY_QUALIFIERS
-
-
-def holds_a_literal(value: Any) -> bool:
-    """False when a value is empty, a flag or a reference to a secret store (an ARN, a
-    `{{resolve:...}}`, an SSM parameter path). The value is looked at, never kept."""
-    text = str(value or "").strip()
-    if text.lower() in _NOT_A_VALUE:
-        return False
-    return not (text.startswith(("arn:", "{{resolve:")) or _SSM_PATH.match(text) is not None)
 
 
 @check(
@@ -75,11 +24,7 @@ def lambda_env_secret_names(ctx: Context) -> Outcome:
     found: list[Resource] = []
     for function in ctx.call("lambda", "list_functions").get("Functions", []):
         variables = (function.get("Environment") or {}).get("Variables") or {}
-        suspicious = sorted(
-            name
-            for name, value in variables.items()
-            if secret_like_name(str(name)) and holds_a_literal(value)
-        )
+        suspicious = plaintext_secrets(variables)
         arn = str(function.get("FunctionArn") or function.get("FunctionName"))
         if suspicious:
             found.append(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from checks import resource_policies
+from checks.clock import scan_now
 from checks.lib.dates import Unreadable, age_days
 from checks.registry import (
     Context,
@@ -62,7 +62,7 @@ def _rotation_window_days(secret: dict[str, Any]) -> int | None:
 )
 def secrets_rotation(ctx: Context) -> Outcome:
     found: list[Resource] = []
-    now = datetime.now(UTC)
+    now = scan_now()
     for secret in ctx.call("secretsmanager", "list_secrets").get("SecretList", []):
         arn = str(secret.get("ARN") or secret.get("Name"))
         if not secret.get("RotationEnabled"):

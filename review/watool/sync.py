@@ -246,7 +246,8 @@ def new_workload(review: Review, *, owner: str, region: str) -> tuple[NewWorkloa
         review_owner=review_owner,
         account_ids=accounts,
         regions=regions,
-        client_request_token=f"pillar-{review.id}",  # a retried create makes one workload
+        # One token per push: botocore's retries of this create make one workload.
+        client_request_token=f"pillar-{uuid.uuid4().hex}",
     )
     return spec, tuple(notes)
 

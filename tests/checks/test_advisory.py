@@ -168,9 +168,9 @@ def test_scan_table_shows_advisories_apart_from_failures():
     render_table(scan, Console(file=out, width=200, color_system=None))
     text = out.getvalue()
     advisory_row = next(line for line in text.splitlines() if "s3.lifecycle" in line)
-    assert "ADVISORY" in advisory_row and "FAIL" not in advisory_row
+    assert Status.ADVISORY.label in advisory_row and "FAIL" not in advisory_row
     assert "not in place: r2" in text
-    assert "1 FAIL" in text and "1 ADVISORY" in text
+    assert "1 FAIL, 1 ADVISORY" in text
 
 
 # --- the declarations and the README ------------------------------------------------------

@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from checks.demo import _load_aws_policy
 from checks.result import Cause, Status
-from checks.services.codebuild import secret_like
 from checks.testing import Harness, failing_ids
 
 EU, US = "eu-west-1", "us-east-1"
@@ -142,30 +139,6 @@ def test_privileged_mode(account):
 def test_privileged_mode_denied(account):
     project(account, "p1")
     denied(account, "codebuild.privileged_mode", "codebuild:BatchGetProjects")
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "DB_PASSWORD",
-        "githubToken",
-        "API_KEY",
-        "client-secret",
-        "NPM_TOKEN",
-        "PRIVATE_KEY",
-        "passwd",
-    ],
-)
-def test_secret_like_names(name):
-    assert secret_like(name)
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["NODE_ENV", "DB_PASSWORD_ARN", "SECRET_NAME", "TOKEN_URL", "PWD", "KEYBOARD", "AUTHOR", ""],
-)
-def test_names_that_are_not_secrets(name):
-    assert not secret_like(name)
 
 
 def test_plaintext_secrets(account):

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from checks.demo import ACCOUNT_ID, ALLOW_ALL, TRUST_EC2, _age_user, _load_aws_policy
+from checks.lib.policy import trusted_accounts
 from checks.result import GLOBAL, Cause, Status
-from checks.services.iam import trusted_accounts
 from checks.testing import Harness, failing_ids, not_in_place_ids
 
 ARN = f"arn:aws:iam::{ACCOUNT_ID}"

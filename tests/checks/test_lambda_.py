@@ -10,7 +10,6 @@ import pytest
 
 from checks.demo import ACCOUNT_ID, TRUST_EC2
 from checks.result import Cause, Status
-from checks.services.lambda_ import holds_a_literal, secret_like_name
 from checks.testing import Harness, failing_ids, not_in_place_ids
 
 EU, US = "eu-west-1", "us-east-1"
@@ -41,67 +40,6 @@ def denied(account: Harness, check_id: str, action: str) -> None:
     for result in account.run(check_id).values():
         assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
         assert result.missing_action == action
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "DB_PASSWORD",
-        "db_pass",
-        "MYSQL_PWD",
-        "dbPassword",
-        "API_KEY",
-        "apiKey",
-        "STRIPE_API_KEY",
-        "GITHUB_TOKEN",
-        "slackToken",
-        "CLIENT_SECRET",
-        "JWT_SECRET",
-        "PRIVATE_KEY",
-        "AWS_SECRET_ACCESS_KEY",
-        "APIKEY",
-        "SERVICE_CREDENTIALS",
-    ],
-)
-def test_secret_like_names(name):
-    assert secret_like_name(name)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "DB_SECRET_ARN",
-        "SECRET_NAME",
-        "TOKEN_URL",
-        "PASSWORD_PARAMETER",
-        "API_KEY_SSM_PATH",
-        "PASSWORD_MIN_LENGTH",
-        "TOKEN_TTL",
-        "BYPASS",
-        "COMPASS_URL",
-        "PRIMARY_KEY",
-        "LOG_LEVEL",
-        "KMS_KEY_ID",
-        "",
-    ],
-)
-def test_reference_and_plain_names_are_not_secrets(name):
-    assert not secret_like_name(name)
-
-
-@pytest.mark.parametrize(
-    ("value", "literal"),
-    [
-        ("hunter2", True),
-        ("", False),
-        ("true", False),
-        ("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db", False),
-        ("{{resolve:secretsmanager:db}}", False),
-        ("/prod/db/password", False),
-    ],
-)
-def test_values_are_only_classified(value, literal):
-    assert holds_a_literal(value) is literal
 
 
 def _zip() -> bytes:

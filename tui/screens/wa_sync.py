@@ -381,7 +381,8 @@ def push_lines(pillar: Pillar, result: PushResult) -> list[Text]:
         qid = step.sync.question_id
         if step.action is PushAction.SEND:
             extra = " (partial: unanswered sent as not selected)" if step.partial else ""
-            lines.append(Text.assemble(f"{qid}  ", ("sent", "green"), extra))
+            what = answer_summary(pillar.question(qid), step.sync.local.answer, notes=40)
+            lines.append(Text.assemble(f"{qid}  ", ("sent", "green"), f"  {what}{extra}"))
         elif step.action is PushAction.PARTIAL:
             lines.append(
                 Text.assemble(
