@@ -87,7 +87,11 @@ def _organization() -> None:
                         "Action": [
                             "organizations:LeaveOrganization",
                             "cloudtrail:StopLogging",
+                            "cloudtrail:DeleteTrail",
                             "guardduty:DeleteDetector",
+                            "config:StopConfigurationRecorder",
+                            "config:DeleteConfigurationRecorder",
+                            "securityhub:DisableSecurityHub",
                         ],
                         "Resource": "*",
                     }
@@ -96,6 +100,43 @@ def _organization() -> None:
         ),
     )["Policy"]["PolicySummary"]["Id"]
     org.attach_policy(PolicyId=scp, TargetId=root)
+    # Security services are run from a security tooling account (delegated administrator).
+    request = org.create_account(AccountName="security", Email="security@example.com")
+    security = org.describe_create_account_status(
+        CreateAccountRequestId=request["CreateAccountStatus"]["Id"]
+    )["CreateAccountStatus"]["AccountId"]
+    unit = org.create_organizational_unit(ParentId=root, Name="Security")["OrganizationalUnit"]
+    org.move_account(AccountId=security, SourceParentId=root, DestinationParentId=unit["Id"])
+    for principal in (
+        "access-analyzer.amazonaws.com",
+        "sso.amazonaws.com",
+        "config.amazonaws.com",
+        "guardduty.amazonaws.com",
+        "securityhub.amazonaws.com",
+    ):
+        org.enable_aws_service_access(ServicePrincipal=principal)
+        _delegate(security, principal)
+
+
+def _delegate(account: str, principal: str) -> None:
+    """Register `account` as delegated administrator of `principal`. moto's API accepts only
+    a few service principals (not sso, securityhub, config): the rest go into its store,
+    the way AWS reports them."""
+    from moto.core.utils import unix_time
+    from moto.organizations.models import FakeDelegatedAdministrator, organizations_backends
+
+    backend = organizations_backends[ACCOUNT_ID]["aws"]
+    if FakeDelegatedAdministrator.supported_service(principal):
+        backend.register_delegated_administrator(AccountId=account, ServicePrincipal=principal)
+        return
+    admin = next((a for a in backend.admins if a.account.id == account), None)
+    if admin is None:
+        admin = FakeDelegatedAdministrator(backend.get_account_by_id(account))
+        backend.admins.append(admin)
+    admin.services[principal] = {
+        "ServicePrincipal": principal,
+        "DelegationEnabledDate": unix_time(),
+    }
 
 
 def _identity(optional: bool) -> None:
@@ -297,6 +338,7 @@ def seed_logging(region: str, key: str, optional: bool) -> None:
             Name="organization",
             S3BucketName=bucket,
             IsMultiRegionTrail=True,
+            IsOrganizationTrail=optional,  # the lean variant is not in an organization
             EnableLogFileValidation=True,
             KmsKeyId=key,
             CloudWatchLogsLogGroupArn=group,
