@@ -29,6 +29,9 @@ Method
   sequence (a check is sequential code), including calls it got from the shared cache or
   from a memo computed by another task; x 50 ms. The max over tasks is a lower bound of
   the checks phase even with unlimited threads.
+- Own CPU: `time.process_time()` of this process over connect + build + scan (the moto
+  server is a child process, so its CPU is not counted), also per account-region (one
+  account here). `benchmarks/profile_scan.py` shows where it goes (yappi, all threads).
 - Memory: the cold warm-up runs under tracemalloc (peak of Python allocations during
   connect, model loading, client build and scan); ru_maxrss is the whole benchmark
   process (imports included). The server is another process: neither counts it.
@@ -565,6 +568,9 @@ def report(server: Server, cold: Run, runs: list[Run], elapsed: float) -> None:
         ("  answered 501 (moto lacks it)", lambda r: str(r.unanswered)),
         ("moto handling time, summed", lambda r: f"{r.server_busy_s:.2f} s"),
         ("scanner CPU (process time)", lambda r: f"{r.cpu_s:.2f} s"),
+        # one account: per account-region = per region (moto server CPU excluded: another process)
+        ("  own CPU per account-region", lambda r: f"{r.cpu_s / len(REGIONS):.2f} s"),
+        ("calls sent per account-region", lambda r: f"{r.sent / len(REGIONS):.0f}"),
     ]
     for name, cell in rows:
         print(f"{name:{width}}" + "".join(f"{cell(r):>{column}}" for r in runs))

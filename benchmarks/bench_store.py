@@ -116,7 +116,7 @@ def main() -> None:
 
         # --- the serialisation alone (what a save costs before the disk) -----------------
         with store.open(ids[1]) as session:
-            storage = session._storage
+            storage = session._file._storage
             serialise: list[float] = []
             for _ in range(200):
                 storage._table_text.clear()  # as if every table changed

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import Future
@@ -148,6 +149,18 @@ _UNSUPPORTED = {
 }
 
 
+_HTML = re.compile(r"<\s*(!doctype|html|head|body|title)\b", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """A message fit for one sentence: markup dropped, whitespace folded, cut at a word."""
+    text = " ".join(_TAG.sub(" ", text).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
 def classify(error: BaseException, action: str) -> CallFailed:
     """Map any exception raised by a botocore call to a `CallFailed`."""
     from botocore import exceptions as bx
@@ -159,8 +172,16 @@ def classify(error: BaseException, action: str) -> CallFailed:
     if isinstance(error, bx.ClientError):
         info = error.response.get("Error", {})
         code = str(info.get("Code", "") or "")
-        message = " ".join(str(info.get("Message", "") or "").split())[:300]
+        raw = str(info.get("Message", "") or "")
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if _HTML.search(raw) or _HTML.search(code):
+            # A web page instead of an AWS error: the endpoint (an emulator, a proxy) has
+            # no such operation. Never show the page itself.
+            where = f" (HTTP {status or code})" if (status or code.isdigit()) else ""
+            return CallFailed(
+                Cause.UNSUPPORTED, f"the endpoint does not implement {action}{where}", action, code
+            )
+        message = one_line(raw)
         lowered = message.lower()
         if code in _ACCESS_DENIED or code.startswith("AccessDenied"):
             return CallFailed(Cause.ACCESS_DENIED, f"access denied to {action}", action, code)
@@ -220,7 +241,9 @@ def classify(error: BaseException, action: str) -> CallFailed:
         return CallFailed(Cause.TIMEOUT, f"{action}: endpoint unreachable or too slow", action)
     if isinstance(error, bx.UnknownServiceError | bx.DataNotFoundError):
         return CallFailed(Cause.UNSUPPORTED, f"botocore does not know {action}", action)
-    return CallFailed(Cause.ERROR, f"{action} failed ({type(error).__name__}: {error})", action)
+    return CallFailed(
+        Cause.ERROR, f"{action} failed ({type(error).__name__}: {one_line(str(error))})", action
+    )
 
 
 def _freeze(params: dict[str, Any]) -> str:

@@ -1,9 +1,16 @@
 """The simulated account behind `pillar scan --demo` and the demo review.
 
-moto runs in-process (`mock_aws`): no network, no credentials (fake ones are set only
-while the demo runs), two regions, and a realistic mix of good and bad settings across
-every area of the pillar. Some names are hostile on purpose (Rich markup, a terminal
-escape sequence) so every screen and export proves it shows them as plain text.
+The demo replays `demo_recording.json.gz` (shipped with pillar): every AWS response a
+scan of the simulated account received, answered offline through botocore
+(checks.recording). `run_demo_scan()` runs today's checks on it: no moto, no network, no
+credentials.
+
+The recording is made from this module (`scripts/make_demo_recording.py`): moto (a dev
+dependency) builds the account in-process (`simulated_account()` + `seed()`: two
+regions, a realistic mix of good and bad settings across every area of the pillar), and
+the script answers what moto lacks. Some names are hostile on purpose (Rich markup, a
+terminal escape sequence) so every screen and export proves it shows them as plain
+text. Tests that prove checks against a real emulator use `run_simulated_scan()`.
 """
 
 from __future__ import annotations
@@ -433,13 +440,45 @@ def seed() -> None:
         area.seed()
 
 
+RECORDING = Path(__file__).with_name("demo_recording.json.gz")
+EVIDENCE = Path(__file__).with_name("demo_evidence.json.gz")
+"""Every check's replay of RECORDING, computed when the recording is made (a test keeps
+it equal to `run_demo_scan()`): the demo review opens with it at once."""
+
+
+def demo_evidence() -> ScanResult:
+    """The demo's evidence: what `run_demo_scan()` gives, read instead of recomputed."""
+    import gzip
+
+    return ScanResult.from_dict(json.loads(gzip.decompress(EVIDENCE.read_bytes())))
+
+
 def run_demo_scan(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     checks: tuple[Check, ...] | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> ScanResult:
-    """Build the simulated account and scan it with every check (or `checks`)."""
+    """Scan the demo account, replayed from the shipped recording, with every check."""
+    from checks.recording import load, replay_connect
+
+    aws, _replayer = replay_connect(load(RECORDING))
+    return run_scan(
+        aws,
+        checks if checks is not None else all_checks(),
+        progress=progress,
+        cancel=cancel,
+        concurrency=concurrency,
+    )
+
+
+def run_simulated_scan(
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    checks: tuple[Check, ...] | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> ScanResult:
+    """Build the simulated account in moto (a dev dependency) and scan it live."""
     with simulated_account():
         seed()
         aws = connect(AwsOptions(regions=REGIONS), session=_shared_session())

@@ -627,7 +627,8 @@ def replay_session(recording: Recording) -> Any:
 def replay_connect(recording: Recording, options: Any = None) -> tuple[Any, Replayer]:
     """Connect to a recording as if to its account: (Aws, the Replayer answering it).
 
-    Regions default to the recording's; asking for a region it lacks is refused.
+    Regions default to the recording's; asking for a region it lacks is refused. Checks
+    judge ages as of the recording's time (`Aws.as_of`), so a replay is reproducible.
     """
     from dataclasses import replace as copy
 
@@ -648,4 +649,5 @@ def replay_connect(recording: Recording, options: Any = None) -> tuple[Any, Repl
     )
     replayer = Replayer(recording)
     aws = connect(options, session=replay_session(recording), tap=replayer)
+    aws.as_of = recording.recorded_at  # ages as they were when the data was recorded
     return aws, replayer

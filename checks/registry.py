@@ -31,18 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 T = TypeVar("T")
 
-# The area modules, in the pillar's order. A missing module is skipped, so areas can land
-# one by one without editing this list.
-AREAS = (
-    "identity",
-    "access",
-    "detection",
-    "network",
-    "compute",
-    "data",
-    "incident_response",
-    "appsec",
-)
+SERVICES_PACKAGE = "checks.services"
+"""Where the checks live: one module per AWS service family (see checks/README.md)."""
 
 CHECK_ID = re.compile(r"^[a-z0-9]+(\.[a-z0-9_]+)+$")
 ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
@@ -61,6 +51,7 @@ class Verdict:
     reason: str = ""
     resources: tuple[Resource, ...] = ()
     cause: Cause | None = None  # for UNKNOWN only
+    action: str | None = None  # for UNKNOWN / access denied: the IAM action refused
 
 
 Outcome = Verdict | Sequence[Resource]
@@ -143,7 +134,7 @@ def check(
     def register(function: CheckFunction) -> CheckFunction:
         problems = []
         if not CHECK_ID.match(id):
-            problems.append("id must look like area.name (lowercase, dots, underscores)")
+            problems.append("id must look like service.name (lowercase, dots, underscores)")
         if id in REGISTRY and REGISTRY[id].function is not function:
             problems.append("id is already registered")
         if not bps or any(not _is_known_bp(bp) for bp in bps):
@@ -174,15 +165,24 @@ def check(
 
 
 def all_checks() -> tuple[Check, ...]:
-    """Every registered check, importing the area modules that exist, sorted by id."""
-    for area in AREAS:
-        name = f"checks.{area}"
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
+    """Every registered check, importing every service module, sorted by id."""
+    _import_services()
     return tuple(sorted(REGISTRY.values(), key=lambda c: c.id))
+
+
+_imported = False
+
+
+def _import_services() -> None:
+    global _imported
+    if _imported:
+        return
+    import pkgutil
+
+    package = importlib.import_module(SERVICES_PACKAGE)
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{SERVICES_PACKAGE}.{module.name}")
+    _imported = True
 
 
 def select(patterns: Iterable[str]) -> tuple[Check, ...]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from checks.calls import CallFailed, CallLayer, Cancelled
+from checks.clock import as_of
 from checks.guard import WriteRefused
 from checks.registry import Check, Context, Scope, Verdict
 from checks.result import GLOBAL, Cause, CheckResult, Resource, ScanResult, Status
@@ -123,7 +124,8 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
         calls=calls,
     )
     try:
-        outcome = check.function(context)
+        with as_of(aws.as_of):
+            outcome = check.function(context)
     except Cancelled:
         return cancelled(task)
     except CallFailed as error:
@@ -141,7 +143,8 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
     if isinstance(outcome, Verdict):
         if outcome.status is Status.UNKNOWN:
             cause = outcome.cause or Cause.ERROR
-            return result(outcome.status, outcome.reason, outcome.resources, cause)
+            action = outcome.action if cause is Cause.ACCESS_DENIED else None
+            return result(outcome.status, outcome.reason, outcome.resources, cause, action)
         return result(outcome.status, outcome.reason, outcome.resources)
     resources = list(outcome)
     status, reason = status_from_resources(resources)

@@ -16,6 +16,7 @@ import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -145,6 +146,8 @@ class Aws:
     regions: tuple[str, ...]
     home_region: str
     notes: list[str] = field(default_factory=list)
+    # The time checks judge ages against (checks.clock): None = now; a replay: when recorded.
+    as_of: datetime | None = None
 
 
 def connect(options: AwsOptions, session: Any = None, tap: Tap | None = None) -> Aws:

@@ -44,6 +44,7 @@ class Harness:
     aws: Aws
     stubbers: list[Any] = field(default_factory=list)
     seeders: dict[tuple[str, str], Any] = field(default_factory=dict)
+    denied: dict[str, str] = field(default_factory=dict)  # IAM action -> error code
 
     def client(self, service: str, region: str | None = None) -> Any:
         """A plain (unguarded) boto3 client to seed the simulated account."""
@@ -69,17 +70,9 @@ class Harness:
         return [self.aws.clients.get(s, r) for s in used for r in regions]
 
     def deny(self, action: str, code: str = "AccessDenied") -> None:
-        def handler(model: Any, **_: Any) -> Any:
-            if iam_action(service_of(model), model.name) == action:
-                body = {
-                    "Error": {"Code": code, "Message": f"not allowed: {action}"},
-                    "ResponseMetadata": {"HTTPStatusCode": 403},
-                }
-                return _Denied(), body
-            return None
-
-        # Only the clients of services whose IAM prefix is the action's: building every
-        # client of every check's service costs seconds per test.
+        """From now on, every call needing `action` answers `code` (403), on every client
+        of the services whose checks declare actions of that IAM prefix."""
+        self.denied[action] = code
         prefix = action.split(":", 1)[0]
         wanted = {s for s, p in IAM_PREFIX.items() if p == prefix} | {prefix}
         # Services whose checks declare actions of this prefix (efs -> elasticfilesystem).
@@ -91,7 +84,22 @@ class Harness:
         }
         regions = {*self.aws.regions, self.aws.home_region}
         for client in self._all_clients(wanted, regions):
-            client.meta.events.register("before-call", handler)
+            client.meta.events.register("before-call", self._refuse, unique_id="pillar-deny")
+
+    def allow_all(self) -> None:
+        """Forget every `deny` (the handlers stay, refusing nothing)."""
+        self.denied.clear()
+
+    def _refuse(self, model: Any, **_: Any) -> Any:
+        action = iam_action(service_of(model), model.name)
+        code = self.denied.get(action)
+        if code is None:
+            return None
+        body = {
+            "Error": {"Code": code, "Message": f"not allowed: {action}"},
+            "ResponseMetadata": {"HTTPStatusCode": 403},
+        }
+        return _Denied(), body
 
     def stub(self, service: str, region: str | None = None) -> Any:
         from botocore.stub import Stubber

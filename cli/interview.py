@@ -12,7 +12,7 @@ many answers were saved and whether it was stopped; the click command turns that
 message and exit code 130. Prompts take an optional prompt_toolkit `input` and `output`
 so tests drive them through a pipe.
 
-Nothing here is Textual; the session (`review.store.ReviewSession`) does every write.
+Nothing here is Textual; the session (`review.session.ReviewSession`) does every write.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
-    from review.store import ReviewSession
+    from review.session import ReviewSession
 
 CHECKBOX_MESSAGE = "Tick the best practices that are met; unticked ones are saved as not met."
 CHECKBOX_INSTRUCTION = "(arrows move, space ticks or unticks, a toggles all, enter saves)"

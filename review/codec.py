@@ -422,7 +422,7 @@ def _spent_from_dict(data: object, where: str) -> tuple[str, float]:
 
 
 def workshop_to_dict(workshop: Workshop) -> dict[str, Any]:
-    return {
+    data = {
         "started_at": workshop.started_at.isoformat(),
         "length_minutes": workshop.length_minutes,
         "agenda": [agenda_item_to_dict(i) for i in workshop.agenda],
@@ -436,6 +436,12 @@ def workshop_to_dict(workshop: Workshop) -> dict[str, Any]:
         "answered_at_end": workshop.answered_at_end,
         "risks_at_end": list(workshop.risks_at_end) if workshop.risks_at_end else None,
     }
+    # newer optional fields, written only when they say something (older files lack them)
+    if workshop.paused_at is not None:
+        data["paused_at"] = workshop.paused_at.isoformat()
+    if workshop.away_seconds:
+        data["away_seconds"] = workshop.away_seconds
+    return data
 
 
 def workshop_from_dict(data: object, where: str) -> Workshop:
@@ -456,6 +462,8 @@ def workshop_from_dict(data: object, where: str) -> Workshop:
         risks_at_start=f.count_pair("risks_at_start") if "risks_at_start" in f.data else (0, 0),
         answered_at_end=f.optional_count("answered_at_end"),
         risks_at_end=f.optional_count_pair("risks_at_end"),
+        paused_at=f.optional_time("paused_at"),
+        away_seconds=f.number("away_seconds") if "away_seconds" in f.data else 0.0,
     )
 
 

@@ -1,7 +1,7 @@
 """What a review is: immutable values for the review, its answers and its milestones.
 
 Every change to a review produces a new value (`dataclasses.replace` and the `with_*`
-helpers below); only `review.store` writes them to disk. Domain words follow DESIGN.md.
+helpers below); only `review.store` writes them to disk. Domain words follow docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -233,8 +233,9 @@ class ParkedItem:
 class Workshop:
     """One workshop session on a review, with its agenda and the time spent so far.
 
-    `answered_at_end` and `risks_at_end` are filled in by the store when an ended session
-    is saved, so a past session's summary keeps the numbers it had when it ended.
+    `answered_at_end` and `risks_at_end` are filled in when an ended session is saved
+    (review.rules.with_workshop), so a past session's summary keeps the numbers it had
+    when it ended. Sessions saved by older pillars have no `paused_at` / `away_seconds`.
     """
 
     started_at: datetime
@@ -249,6 +250,8 @@ class Workshop:
     risks_at_start: tuple[int, int] = (0, 0)  # (high, medium) question counts at start
     answered_at_end: int | None = None  # best practices answered when the session ended
     risks_at_end: tuple[int, int] | None = None  # (high, medium) when the session ended
+    paused_at: datetime | None = None  # when its clocks were paused (None while they run)
+    away_seconds: float = 0.0  # time spent paused, left out of the session's elapsed time
 
     @property
     def active(self) -> bool:

@@ -128,6 +128,7 @@ QUESTION_RISK_PHRASE: Mapping[QuestionRisk, str] = MappingProxyType(
 #   marked "(pillar scan)" (`scan_acceptance`).
 # UNKNOWN_PERSON is what is shown when the author is not known: an answer stored without
 # one, or a login name that cannot be read (a container with no user entry).
+# Answers pulled from the AWS Well-Architected Tool are by `review.watool.sync.WA_TOOL`.
 
 SCAN_AUTHOR = "pillar scan"
 

@@ -42,6 +42,7 @@ __all__ = [
     "overrun",
     "pause",
     "propose_agenda",
+    "recover",
     "resume",
     "spent_on",
     "start_workshop",
@@ -133,18 +134,21 @@ def spent_on(workshop: Workshop, question_id: str, now: datetime) -> float:
 
 
 def elapsed(workshop: Workshop, now: datetime) -> float:
-    """Seconds since the session started (to its end, once ended)."""
-    end = workshop.ended_at or now
-    return max(0.0, (end - workshop.started_at).total_seconds())
+    """Seconds the session has run: from its start to its end (or to `now`, or to when
+    its clocks were paused), less the time it spent paused (the app closed or killed)."""
+    end = workshop.ended_at or workshop.paused_at or now
+    return max(0.0, (end - workshop.started_at).total_seconds() - workshop.away_seconds)
 
 
 def switch_question(workshop: Workshop, question_id: str, now: datetime) -> Workshop:
-    """Stop the current question's clock and start `question_id`'s."""
+    """Stop the current question's clock and start `question_id`'s (clocks paused
+    start again)."""
     if not workshop.active or workshop.current == question_id:
         return workshop
-    spent = _closed(workshop, now)
+    running = resume(workshop, now)
+    spent = _closed(running, now)
     return replace(
-        workshop,
+        running,
         spent=tuple(sorted(spent.items())),
         current=question_id,
         current_since=now,
@@ -152,19 +156,49 @@ def switch_question(workshop: Workshop, question_id: str, now: datetime) -> Work
 
 
 def pause(workshop: Workshop, now: datetime) -> Workshop:
-    """Stop the running clock (the app closing mid-workshop); resume with `resume`."""
-    if workshop.current_since is None:
+    """Stop the clocks (the app closing mid-workshop); `resume` starts them again."""
+    if not workshop.active or workshop.paused_at is not None:
         return workshop
     return replace(
-        workshop, spent=tuple(sorted(_closed(workshop, now).items())), current_since=None
+        workshop,
+        spent=tuple(sorted(_closed(workshop, now).items())),
+        current_since=None,
+        paused_at=max(now, workshop.current_since or now, workshop.started_at),
     )
 
 
 def resume(workshop: Workshop, now: datetime) -> Workshop:
-    """Restart the current question's clock where it was paused."""
-    if not workshop.active or workshop.current is None or workshop.current_since is not None:
+    """Restart the clocks where they were paused; the pause is left out of the session's
+    elapsed time."""
+    if not workshop.active:
         return workshop
-    return replace(workshop, current_since=now)
+    away = workshop.away_seconds
+    if workshop.paused_at is not None:
+        away += max(0.0, (now - workshop.paused_at).total_seconds())
+    elif workshop.current_since is not None:
+        return workshop  # running
+    return replace(
+        workshop,
+        current_since=now if workshop.current is not None else None,
+        paused_at=None,
+        away_seconds=away,
+    )
+
+
+def recover(workshop: Workshop, last_saved: datetime) -> Workshop:
+    """The session as it was when an app stopped without pausing it (killed, crashed, a
+    power cut): clocks stopped at `last_saved`, the last moment they are known to have
+    run (the file's last save). Paused and ended sessions are returned as they are.
+
+    A session paused by an older pillar has a current question without a running clock
+    and no `paused_at`; it is left as it is (its pause counts in its elapsed time, as it
+    did then).
+    """
+    if not workshop.active or workshop.paused_at is not None:
+        return workshop
+    if workshop.current is not None and workshop.current_since is None:
+        return workshop
+    return pause(workshop, max(last_saved, workshop.current_since or workshop.started_at))
 
 
 def overrun(workshop: Workshop, question_id: str, now: datetime) -> float:
@@ -176,8 +210,9 @@ def overrun(workshop: Workshop, question_id: str, now: datetime) -> float:
 
 
 def end_workshop(workshop: Workshop, now: datetime) -> Workshop:
-    closed = pause(workshop, now)
-    return replace(closed, current=None, ended_at=now)
+    """The session ended at `now` (a pause before that is not counted in its time)."""
+    closed = pause(resume(workshop, now), now)
+    return replace(closed, current=None, ended_at=now, paused_at=None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,11 @@
-"""The layering rules of DESIGN.md, proven in fresh interpreters."""
+"""The layering rules of docs/architecture.md, proven in fresh interpreters."""
 
 from __future__ import annotations
 
 import ast
+import glob
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -98,3 +100,15 @@ def test_front_ends_and_the_review_layer_import_no_private_names() -> None:
                     if alias.name.startswith("_") and not alias.name.startswith("__")
                 ]
     assert not offenders
+
+
+def test_every_path_docs_architecture_names_exists() -> None:
+    """docs/architecture.md must follow the code: a renamed file breaks this test."""
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:[a-z_]+/)+[A-Za-z_.*]*)`", text))
+    top = {"questions", "checks", "review", "tui", "cli", "tests", "benchmarks", "docs"}
+    paths = {p for p in named if p.split("/")[0] in top}
+    assert len(paths) > 20
+    missing = sorted(p for p in paths if not glob.glob(str(root / p)))
+    assert not missing

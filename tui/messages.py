@@ -20,7 +20,8 @@ from textual.message import Message
 
 from checks.result import ScanResult
 from review.model import Review
-from review.store import ReviewListing, ReviewSession
+from review.session import ReviewSession
+from review.store import ReviewListing
 
 
 class PillarMessage(Message, bubble=False):

@@ -28,7 +28,7 @@ from typing import Any
 
 from textual.message_pump import MessagePump
 
-from review.store import ReviewSession
+from review.session import ReviewSession
 from review.text import safe_line
 from tui.messages import ReviewSaved, SaveFailed
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from checks.clock import scan_now
+
 NO_DATE = frozenset({"", "n/a", "none", "null", "-"})
 """Texts meaning there is no date (the credential report's "N/A": never / no such key)."""
 
@@ -72,11 +74,12 @@ def parse(value: Any) -> When:
 
 
 def age_days(value: Any, now: datetime | None = None) -> int | Unreadable | None:
-    """Whole days from a date to now (negative in the future); None / Unreadable as `parse`."""
+    """Whole days from a date to now (the scan's time, `checks.clock.scan_now`); negative
+    in the future; None / Unreadable as `parse`."""
     when = parse(value)
     if when is None or isinstance(when, Unreadable):
         return when
-    return ((now or datetime.now(UTC)) - when).days
+    return ((now or scan_now()) - when).days
 
 
 def days_left(value: Any, now: datetime | None = None) -> int | Unreadable | None:
@@ -84,4 +87,4 @@ def days_left(value: Any, now: datetime | None = None) -> int | Unreadable | Non
     when = parse(value)
     if when is None or isinstance(when, Unreadable):
         return when
-    return (when - (now or datetime.now(UTC))).days
+    return (when - (now or scan_now())).days

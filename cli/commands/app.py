@@ -81,7 +81,8 @@ def demo(ctx: click.Context, fresh: bool) -> None:
     """Try pillar on a simulated AWS account: no AWS, no credentials needed.
 
     The demo keeps its own store (in <home>/demo), so it never mixes with real reviews.
-    The first run creates the demo review and scans the simulated account.
+    The first run creates the demo review with the evidence of the simulated account
+    (every check replayed on its recording, shipped with pillar); r scans it again.
     """
     from review.locations import resolve_home
     from review.model import Environment
@@ -106,4 +107,13 @@ def demo(ctx: click.Context, fresh: bool) -> None:
             regions=["eu-west-1", "us-east-1"],
         )
         review_id = review.id
+        from dataclasses import replace
+        from datetime import UTC, datetime
+
+        from checks.demo import demo_evidence
+
+        # Opens at once, evidence in place (the simulated account "was scanned" just now).
+        evidence = replace(demo_evidence(), started_at=datetime.now(UTC))
+        with store.open(review_id) as session:
+            session.attach_evidence(evidence)
     _run_app(ctx, home_override=home, open_review=review_id, demo=True, scan_first=True)

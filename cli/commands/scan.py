@@ -1,6 +1,6 @@
 """`pillar scan` (read-only evidence from AWS) and `pillar iam-policy` (what it needs).
 
-Module level imports only click and the standard library: boto3, moto and rich load
+Module level imports only click and the standard library: boto3 and rich load
 inside the commands, so `pillar --help` stays fast.
 """
 
@@ -80,7 +80,9 @@ def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> 
     counts: dict[Status, int] = {}
     for result in scan.results:
         counts[result.status] = counts.get(result.status, 0) + 1
-    summary = ", ".join(f"{counts.get(s, 0)} {s.label}" for s in Status)
+    order = (Status.PASS, Status.FAIL, Status.ADVISORY, Status.NOT_APPLICABLE, Status.UNKNOWN)
+    shown = [*order, *(s for s in Status if s not in order)]
+    summary = ", ".join(f"{counts.get(s, 0)} {s.label}" for s in shown)
     console.print(
         Text(
             f"account {scan.account_id}, {len(scan.regions)} region(s), "

@@ -236,6 +236,7 @@ def push(
     prefer: str | None,
 ) -> None:
     """Send REVIEW's answers to its WA Tool workload (--create or --workload the first time)."""
+    from review.watool.mapping import answer_summary
     from review.watool.state import PushAction
     from review.watool.sync import PushOptions
     from review.watool.sync import push as run_push
@@ -284,7 +285,8 @@ def push(
             extra = (
                 " (partial: unanswered best practices sent as not selected)" if step.partial else ""
             )
-            _line(console, f"{qid}  ", (f"{verb:<11}", "green"), f"{extra}")
+            what = answer_summary(pillar.question(qid), sync.local.answer, notes=40)
+            _line(console, f"{qid}  ", (f"{verb:<11}", "green"), f"{what}{extra}")
             if dry_run:
                 _both_sides(console, pillar, sync)
         elif step.action is PushAction.UNCHANGED:

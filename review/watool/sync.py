@@ -29,7 +29,8 @@ from review.model import (
     WorkloadLink,
     utc_now,
 )
-from review.store import ReviewSession, ReviewStore, iter_reviews
+from review.session import ReviewSession
+from review.store import ReviewStore, iter_reviews
 from review.text import safe_line
 from review.watool.client import (
     LensReview,
@@ -245,7 +246,8 @@ def new_workload(review: Review, *, owner: str, region: str) -> tuple[NewWorkloa
         review_owner=review_owner,
         account_ids=accounts,
         regions=regions,
-        client_request_token=f"pillar-{review.id}",  # a retried create makes one workload
+        # One token per push: botocore's retries of this create make one workload.
+        client_request_token=f"pillar-{uuid.uuid4().hex}",
     )
     return spec, tuple(notes)
 

@@ -164,6 +164,6 @@ def test_scan_table_shows_advisories_apart_from_failures():
     render_table(scan, Console(file=out, width=200, color_system=None))
     text = out.getvalue()
     advisory_row = next(line for line in text.splitlines() if "s3.lifecycle" in line)
-    assert "advisory" in advisory_row and "FAIL" not in advisory_row
+    assert Status.ADVISORY.label in advisory_row and "FAIL" not in advisory_row
     assert "not in place: r2" in text
-    assert "1 FAIL, 1 advisory" in text
+    assert "1 FAIL, 1 ADVISORY" in text

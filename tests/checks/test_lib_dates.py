@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.lib.dates import Unreadable, age_days, days_left, parse
@@ -16,6 +16,7 @@ moments = st.datetimes(
 )
 
 
+@settings(deadline=None)
 @given(moments)
 def test_every_shape_of_the_same_moment_reads_the_same(when):
     naive = when.replace(tzinfo=None)
@@ -23,6 +24,7 @@ def test_every_shape_of_the_same_moment_reads_the_same(when):
     assert {parse(s) for s in shapes} == {when}
 
 
+@settings(deadline=None)
 @given(moments, moments)
 def test_age_and_days_left_are_opposite(when, now):
     age, left = age_days(when, now), days_left(when, now)
@@ -30,6 +32,7 @@ def test_age_and_days_left_are_opposite(when, now):
     assert age == (now - when).days and left == (when - now).days
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=5000))
 def test_age_counts_whole_days(days):
     assert age_days(NOW - timedelta(days=days, hours=1), NOW) == days
@@ -50,6 +53,7 @@ def test_unreadable_dates_are_values_with_a_reason(value):
     assert result.reason and "\n" not in result.reason
 
 
+@settings(deadline=None)
 @given(st.text(max_size=30))
 def test_any_text_gives_a_date_none_or_unreadable_never_an_error(text):
     result = parse(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.lib.netrules import (
@@ -47,6 +47,7 @@ def test_ipv4_and_ipv6_are_both_the_world(world):
     assert open_ports(group("tcp", 22, 22, v4, v6), ADMIN) == [f"SSH (22) from {world}"]
 
 
+@settings(deadline=None)
 @given(
     st.integers(min_value=0, max_value=65535),
     st.integers(min_value=0, max_value=65535),
@@ -114,6 +115,7 @@ def test_nacl_first_matching_world_rule_decides_per_family():
     assert decisions == {(False, False), (True, True)}
 
 
+@settings(deadline=None)
 @given(
     st.permutations(
         [(100, "6", "deny", "0.0.0.0/0", 22, 22), (200, "-1", "allow", "0.0.0.0/0", None, None)]

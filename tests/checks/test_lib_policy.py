@@ -6,7 +6,7 @@ import json
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.lib.policy import (
@@ -215,6 +215,7 @@ conditions = st.one_of(
 statement = st.builds(lambda p, c: allow(p, condition=c), principals, conditions)
 
 
+@settings(deadline=None)
 @given(st.lists(statement, max_size=5))
 def test_exposure_is_consistent(stmts):
     access = analyze(policy(*stmts), OWN)
@@ -226,6 +227,7 @@ def test_exposure_is_consistent(stmts):
     assert access.public == public
 
 
+@settings(deadline=None)
 @given(st.lists(statement, max_size=5), statement)
 def test_adding_an_allow_never_narrows_exposure(stmts, extra):
     rank = {Exposure.RESTRICTED: 0, Exposure.CROSS_ACCOUNT: 1, Exposure.PUBLIC: 2}
@@ -234,6 +236,7 @@ def test_adding_an_allow_never_narrows_exposure(stmts, extra):
     assert set(before.accounts) <= set(after.accounts)
 
 
+@settings(deadline=None)
 @given(st.lists(statement, max_size=5))
 def test_deny_statements_only_narrow(stmts):
     deny = {

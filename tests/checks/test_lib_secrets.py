@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.lib.secrets import (
@@ -102,16 +102,19 @@ def _spell(parts: list[str], style: str) -> str:
     return parts[0] + "".join(p.capitalize() for p in parts[1:])
 
 
+@settings(deadline=None)
 @given(st.lists(_word, max_size=3), _secret, _style)
 def test_any_name_ending_in_a_secret_word_is_a_secret(prefix, secret, style):
     assert secret_like_name(_spell([*prefix, secret], style))
 
 
+@settings(deadline=None)
 @given(st.lists(_word, max_size=3), _secret, _reference, _style)
 def test_a_reference_to_a_secret_is_not_a_secret(prefix, secret, reference, style):
     assert not secret_like_name(_spell([*prefix, secret, reference], style))
 
 
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(["db", "pass", "password", "key", "api"]), max_size=4), _style)
 def test_spelling_does_not_change_the_verdict(parts, style):
     if not parts:

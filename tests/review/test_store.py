@@ -34,7 +34,8 @@ from review.model import (
     NotApplicableReason,
     Participant,
 )
-from review.store import MIGRATIONS, SCHEMA_VERSION, ReviewStore
+from review.schema import MIGRATIONS, SCHEMA_VERSION
+from review.store import ReviewStore
 
 from .conftest import build_pillar
 
@@ -88,7 +89,10 @@ def test_file_is_a_tinydb_database_with_schema(store: ReviewStore) -> None:
         session.set_answer("SEC01-BP01", MET, by="ann", note="ok")
     db = TinyDB(file_of(store, review.id), access_mode="r")
     try:
-        assert db.table("meta").get(doc_id=1) == {"schema": SCHEMA_VERSION, "kind": "pillar-review"}
+        meta = db.table("meta").get(doc_id=1)
+        assert meta is not None and meta["schema"] == SCHEMA_VERSION
+        assert meta["kind"] == "pillar-review"
+        assert datetime.fromisoformat(meta["saved_at"]).tzinfo is not None  # the last save
         assert db.table("answers").all()[0]["bp"] == "SEC01-BP01"
         assert db.table("review").get(doc_id=1)["name"] == "x"  # type: ignore[index]
     finally:

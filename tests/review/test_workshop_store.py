@@ -16,10 +16,12 @@ from questions import Pillar
 from review import durable
 from review.errors import InvalidChange, SaveFailed
 from review.model import AnswerStatus, ParkedItem, Participant, Review
-from review.store import SCHEMA_VERSION, ReviewStore
+from review.schema import SCHEMA_VERSION
+from review.store import ReviewStore
 from review.workshop import (
     AgendaItem,
     Workshop,
+    elapsed,
     end_workshop,
     pause,
     resume,
@@ -98,32 +100,137 @@ def test_only_one_session_runs_at_a_time(store: ReviewStore, pillar: Pillar) -> 
         assert len(session.review.workshops) == 1
 
 
-def test_active_workshop_resumes_with_its_clocks(store: ReviewStore, pillar: Pillar) -> None:
+class FakeClock:
+    """A clock the test moves by hand (the store takes its times from it)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def test_active_workshop_resumes_with_its_clocks(home: Path, pillar: Pillar) -> None:
+    clock = FakeClock(T0)
+    store = ReviewStore(home, pillar, clock=clock)
     review = store.create("x")
     with store.open(review.id) as session:
         running = switch_question(
-            _start(pillar, session.review), "SEC02", T0 + timedelta(minutes=10)
+            _start(pillar, session.review), "SEC02", clock.advance(minutes=10)
         )
         session.save_workshop(running)
-    # reopened while the clock ran (a crash): the running interval is still there
-    with store.open(review.id) as session:
-        workshop = session.review.active_workshop
-        assert workshop == running
-        assert spent_on(workshop, "SEC01", T0 + timedelta(hours=5)) == 600
-        assert spent_on(workshop, "SEC02", T0 + timedelta(minutes=15)) == 300
-        session.save_workshop(pause(workshop, T0 + timedelta(minutes=15)))
-    # closed cleanly (paused), reopened an hour later: the clocks go on where they were
-    later = T0 + timedelta(minutes=75)
+        session.save_workshop(pause(running, clock.advance(minutes=5)))  # closed cleanly
+    # reopened an hour later: the clocks go on where they were, the hour is not counted
+    later = clock.advance(hours=1)
     with store.open(review.id) as session:
         paused = session.review.active_workshop
         assert paused is not None and paused.current == "SEC02"
-        assert paused.current_since is None
+        assert paused.current_since is None and paused.paused_at == T0 + timedelta(minutes=15)
         resumed = resume(paused, later)
         session.save_workshop(resumed)
     workshop = store.load(review.id).active_workshop
     assert workshop == resumed
-    assert spent_on(workshop, "SEC02", later + timedelta(minutes=2)) == 300 + 120
-    assert spent_on(workshop, "SEC01", later + timedelta(minutes=2)) == 600
+    two_later = later + timedelta(minutes=2)
+    assert spent_on(workshop, "SEC02", two_later) == 300 + 120
+    assert spent_on(workshop, "SEC01", two_later) == 600
+    assert elapsed(workshop, two_later) == (15 + 2) * 60
+
+
+def test_a_killed_pillar_resumes_the_clocks_from_its_last_save(home: Path, pillar: Pillar) -> None:
+    """The kill: saves while the workshop runs, then the session is dropped without
+    pausing or closing (as SIGKILL would), and the review is reopened much later."""
+    clock = FakeClock(T0)
+    store = ReviewStore(home, pillar, clock=clock)
+    review = store.create("x")
+    session = store.open(review.id)
+    session.save_workshop(_start(pillar, session.review))  # SEC01's clock runs from T0
+    clock.advance(minutes=7)
+    session.set_answer("SEC01-BP01", AnswerStatus.MET, by="Ann")  # the last save: T0 + 7 min
+    clock.advance(minutes=3)  # ... and pillar dies 3 minutes later, unsaved
+    session._file._lock._lock.release()  # type: ignore[union-attr]  # the kernel drops the lock
+    del session
+
+    reopened_at = clock.advance(hours=20)
+    with store.open(review.id) as again:
+        workshop = again.review.active_workshop
+        assert workshop is not None
+        assert workshop.current == "SEC01" and workshop.current_since is None
+        assert workshop.paused_at == T0 + timedelta(minutes=7)
+        assert spent_on(workshop, "SEC01", reopened_at) == 7 * 60  # not 20 hours
+        assert elapsed(workshop, reopened_at) == 7 * 60
+        # the app resumes the clocks where they stopped; the dead time is not counted
+        resumed = again.save_workshop(resume(workshop, reopened_at)).active_workshop
+        assert resumed is not None
+        assert spent_on(resumed, "SEC01", reopened_at + timedelta(minutes=1)) == 8 * 60
+        assert elapsed(resumed, reopened_at + timedelta(minutes=1)) == 8 * 60
+    assert store.load(review.id).active_workshop == resumed
+
+
+def test_checkpoint_keeps_the_clocks_exact_without_other_changes(
+    home: Path, pillar: Pillar
+) -> None:
+    clock = FakeClock(T0)
+    store = ReviewStore(home, pillar, clock=clock)
+    review = store.create("x")
+    session = store.open(review.id)
+    session.save_workshop(_start(pillar, session.review))
+    clock.advance(minutes=25)
+    before = session.review
+    assert session.checkpoint() == before  # nothing about the review changed...
+    clock.advance(seconds=40)
+    session._file._lock._lock.release()  # type: ignore[union-attr]  # killed
+    del session
+    with store.open(review.id) as again:
+        workshop = again.review.active_workshop
+        assert workshop is not None and workshop.paused_at == T0 + timedelta(minutes=25)
+        assert spent_on(workshop, "SEC01", clock.advance(hours=1)) == 25 * 60  # ...but the time
+
+
+def test_a_workshop_from_an_older_pillar_recovers_from_its_updated_at(
+    home: Path, pillar: Pillar
+) -> None:
+    """A schema-2 file written before `saved_at` existed: killed mid-workshop, it resumes
+    from the review's last change (`updated_at`), the best mark it has."""
+    clock = FakeClock(T0)
+    store = ReviewStore(home, pillar, clock=clock)
+    review = store.create("x")
+    with store.open(review.id) as session:
+        session.save_workshop(_start(pillar, session.review))
+        clock.advance(minutes=12)
+        session.set_answer("SEC01-BP01", AnswerStatus.MET, by="Ann")
+    path = file_of(store, review.id)
+    data = json.loads(path.read_text())
+    data["meta"] = {"1": {"schema": 2, "kind": "pillar-review"}}  # as the older pillar wrote it
+    path.write_text(json.dumps(data))
+    clock.advance(days=2)
+    with store.open(review.id) as session:
+        workshop = session.review.active_workshop
+        assert workshop is not None and workshop.paused_at == T0 + timedelta(minutes=12)
+    paused_by_older = dict(data)
+    paused_by_older["workshops"] = {
+        "1": {**data["workshops"]["1"], "current_since": None}  # an older pillar's pause
+    }
+    path.write_text(json.dumps(paused_by_older))
+    with store.open(review.id) as session:
+        workshop = session.review.active_workshop
+        assert workshop is not None and workshop.paused_at is None  # left as it was
+        assert workshop.current == "SEC01" and workshop.current_since is None
+
+
+def test_read_only_sessions_do_not_stop_a_running_clock(home: Path, pillar: Pillar) -> None:
+    clock = FakeClock(T0)
+    store = ReviewStore(home, pillar, clock=clock)
+    review = store.create("x")
+    with store.open(review.id) as writer:
+        writer.save_workshop(_start(pillar, writer.review))
+        clock.advance(minutes=30)
+        with store.open(review.id, read_only=True) as reader:
+            workshop = reader.review.active_workshop
+            assert workshop is not None and workshop.current_since == T0  # still running
 
 
 def test_an_ended_session_keeps_its_numbers(store: ReviewStore, pillar: Pillar) -> None:

@@ -18,7 +18,8 @@ import pytest
 
 from checks.result import Cause, CheckResult, Resource, ScanResult, Status
 from questions import security_pillar
-from review.store import ReviewSession, ReviewStore
+from review.session import ReviewSession
+from review.store import ReviewStore
 from tui.app import PillarApp
 from tui.scanning import Progress, ScanSource
 

@@ -15,7 +15,8 @@ from textual.widgets import DataTable
 
 from review.errors import ReviewLocked
 from review.model import AnswerStatus
-from review.store import ReviewSession, ReviewStore
+from review.session import ReviewSession
+from review.store import ReviewStore
 from tui.saver import Saver
 from tui.screens.home import HomeScreen
 from tui.screens.review import ReviewScreen

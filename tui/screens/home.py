@@ -16,8 +16,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from checks.result import ScanResult
 from review.errors import ReviewError
-from review.store import ReviewListing, ReviewSession, ReviewStore, ReviewSummary
+from review.session import ReviewSession
+from review.store import ReviewListing, ReviewStore, ReviewSummary
 from review.text import safe_line
 from tui.messages import ReviewLoaded, ReviewsListed, StoreDone, StoreFailed
 from tui.screens.new_review import NewReview
@@ -62,6 +64,14 @@ class HomeScreen(Screen[None]):
             id="home.wa_sync",
             show=False,
             tooltip="Push or pull the review with the AWS Well-Architected Tool",
+        ),
+        Binding(
+            "f",
+            "attach_scans",
+            "Attach scan files",
+            id="home.attach",
+            show=False,
+            tooltip="Add scan files (pillar scan --format json -o FILE) to the review's evidence",
         ),
     ]
 
@@ -154,6 +164,20 @@ class HomeScreen(Screen[None]):
             self.post_message(StoreFailed("Not saved", _reason(error)))
             return
         self.post_message(StoreDone("change", notice=done))
+
+    @work(thread=True, group="home-store", exit_on_error=False)
+    def _attach_scans(
+        self, store: ReviewStore, review_id: str, scans: tuple[ScanResult, ...], by: str
+    ) -> None:
+        from review.attach import attach_scans
+
+        try:
+            with store.open(review_id) as session:
+                report = attach_scans(session, scans, by)
+        except Exception as error:  # a locked, changed or vanished review: said, not raised
+            self.post_message(StoreFailed("Not attached", _reason(error)))
+            return
+        self.post_message(StoreDone("change", notice=report.sentence()))
 
     @work(thread=True, group="home-store", exit_on_error=False)
     def _delete(self, store: ReviewStore, review_id: str) -> None:
@@ -319,6 +343,22 @@ class HomeScreen(Screen[None]):
     def action_export(self) -> None:
         if self.selected is not None:
             self._load(self.pillar_app.store, self.selected.id, "export")
+
+    def action_attach_scans(self) -> None:
+        summary = self.selected
+        if summary is None:
+            return
+        from review.attach import ATTACH_AUTHOR
+        from tui.screens.attach import AttachScanScreen
+
+        store = self.pillar_app.store
+        by = f"{self.pillar_app.person} ({ATTACH_AUTHOR})"
+
+        def attach(scans: tuple[ScanResult, ...] | None) -> None:
+            if scans:
+                self._attach_scans(store, summary.id, scans, by)
+
+        self.app.push_screen(AttachScanScreen(store.pillar, summary.name), attach)
 
     def action_wa_sync(self) -> None:
         if self.selected is not None:

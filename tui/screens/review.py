@@ -28,7 +28,7 @@ from checks.result import Proposal, ScanResult
 from questions import Pillar, Question
 from review.model import AnswerStatus, Responses, Review, notes_warning
 from review.risk import effective_status, review_risk
-from review.store import AppliedProposals
+from review.session import AppliedProposals
 from review.vocabulary import ANSWER_LABEL
 from review.workshop import (
     end_workshop,
@@ -183,6 +183,14 @@ class ReviewScreen(Screen[None]):
             id="review.wa_sync",
             show=False,
             tooltip="Push or pull this review with the AWS Well-Architected Tool",
+        ),
+        Binding(
+            "f",
+            "attach_scans",
+            "Attach scan files",
+            id="review.attach",
+            show=False,
+            tooltip="Add scan files (pillar scan --format json -o FILE) to this review's evidence",
         ),
         Binding("escape", "leave", "home", id="review.home"),
     ]
@@ -652,6 +660,30 @@ class ReviewScreen(Screen[None]):
 
         source = self.pillar_app.scan_source
         self.app.push_screen(ScanScreen(source, self.review.regions, auto_continue=auto), finished)
+
+    def action_attach_scans(self) -> None:
+        """Pick scan files; merged into the evidence, proposals for unanswered practices."""
+        from checks.result import ScanResult
+        from review.attach import ATTACH_AUTHOR, AttachReport, attach_scans
+        from review.text import safe_line
+        from tui.screens.attach import AttachScanScreen
+
+        if self.read_only:
+            self.notify("This review is open read-only: no evidence can be attached.")
+            return
+        self._flush_notes()
+        by = f"{self._person()} ({ATTACH_AUTHOR})"
+
+        def attach(scans: tuple[ScanResult, ...] | None) -> None:
+            if not scans:
+                return
+
+            def said(report: AttachReport) -> None:
+                self.notify(safe_line(report.sentence(), 400), timeout=12)
+
+            self._submit(lambda s: attach_scans(s, scans, by), then=said)
+
+        self.app.push_screen(AttachScanScreen(self.pillar, self.review.name), attach)
 
     def action_wa_sync(self) -> None:
         from tui.screens.wa_sync import WaSyncScreen

@@ -85,7 +85,7 @@ class ScanScreen(Screen[ScanResult | None]):
 
     def _preparing(self) -> str:
         if self.source.demo:
-            return "Building the simulated account (moto, in this process)…"
+            return "Replaying the simulated account (its recording, shipped with pillar)…"
         return "Connecting to AWS and preparing clients…"
 
     def on_mount(self) -> None:

@@ -37,7 +37,8 @@ from review.watool.mapping import answer_summary
 from review.watool.state import PullAction, PushAction, QuestionSync, SyncState, sync_label
 
 if TYPE_CHECKING:
-    from review.store import ReviewSession, ReviewStore
+    from review.session import ReviewSession
+    from review.store import ReviewStore
     from review.watool.client import WaTool
     from review.watool.sync import PullResult, PushResult, Report
     from tui.saver import Saver
@@ -380,7 +381,8 @@ def push_lines(pillar: Pillar, result: PushResult) -> list[Text]:
         qid = step.sync.question_id
         if step.action is PushAction.SEND:
             extra = " (partial: unanswered sent as not selected)" if step.partial else ""
-            lines.append(Text.assemble(f"{qid}  ", ("sent", "green"), extra))
+            what = answer_summary(pillar.question(qid), step.sync.local.answer, notes=40)
+            lines.append(Text.assemble(f"{qid}  ", ("sent", "green"), f"  {what}{extra}"))
         elif step.action is PushAction.PARTIAL:
             lines.append(
                 Text.assemble(

@@ -281,3 +281,36 @@ def test_pull_into_a_new_review(
     with pytest.raises(SyncError, match="already syncs with workload"):
         pull_new(other, wa, workload.id)
     assert all(s.action is PullAction.TAKE for s in result.steps)
+
+
+def test_a_workload_without_the_lens_gets_it_on_push_only(
+    store: ReviewStore, pillar: Pillar, fake: tuple[FakeWaTool, str], wa: WaTool
+) -> None:
+    service, _ = fake
+    bare = service.add_workload("Console made", lenses=("serverless",))
+    review = answered_review(store, pillar)
+    assert status(pillar, review, None).count(SyncState.NOT_LINKED) == 11
+    with store.open(review.id) as session:
+        dry = push(session, wa, PushOptions(workload=bare.name, dry_run=True))
+        assert service.writes() == [] and session.review.wa_link is None
+        assert any("does not use the wellarchitected lens" in n for n in dry.notes)
+        result = push(session, wa, PushOptions(workload=bare.id))
+    assert result.lens_associated and len(result.sent) == 11
+    assert service.writes()[0] == "AssociateLenses"
+    assert bare.lenses == ["serverless", "wellarchitected"]
+
+
+def test_the_offline_label_says_what_changed_here_since_the_last_sync(
+    store: ReviewStore, pillar: Pillar, fake: tuple[FakeWaTool, str], wa: WaTool
+) -> None:
+    from review.watool.state import changed_since_sync, sync_label
+
+    review = answered_review(store, pillar)
+    assert changed_since_sync(pillar, review) is None and sync_label(pillar, review) == ""
+    with store.open(review.id) as session:
+        push(session, wa, PushOptions(create=True))
+        assert sync_label(pillar, session.review) == "WA Tool: in step"
+        session.set_answer("SEC05-BP01", AnswerStatus.NOT_MET, by="bob")
+        session.set_question_state("SEC07", notes="more")
+        assert changed_since_sync(pillar, session.review) == ("SEC05", "SEC07")
+        assert sync_label(pillar, session.review) == "WA Tool: 2 to push"

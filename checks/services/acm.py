@@ -1,0 +1,82 @@
+"""AWS Certificate Manager: certificate expiry and renewal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from checks.clock import scan_now
+from checks.lib.dates import Unreadable, days_left
+from checks.registry import Context, Outcome, Scope, check, failed, passed, undecided
+from checks.result import Resource
+from checks.services.common import _list
+
+CERT_WARN_DAYS = 30
+
+
+ACM_KEY_TYPES = [
+    "RSA_1024",
+    "RSA_2048",
+    "RSA_3072",
+    "RSA_4096",
+    "EC_prime256v1",
+    "EC_secp384r1",
+    "EC_secp521r1",
+]
+
+
+def certificate_finding(cert: dict[str, Any], now: datetime) -> tuple[bool | None, str]:
+    """(ok, why) for one ACM certificate description; ok is None when its expiry date
+    cannot be read (the check cannot judge it)."""
+    status = str(cert.get("Status", ""))
+    in_use = bool(cert.get("InUseBy"))
+    use = "in use" if in_use else "not in use"
+    kind = "imported" if cert.get("Type") == "IMPORTED" else "ACM-issued"
+    renewal = cert.get("RenewalSummary") or {}
+    renewal_status = str(renewal.get("RenewalStatus", ""))
+    days = days_left(cert.get("NotAfter"), now)
+    if isinstance(days, Unreadable):
+        return (None, f"{kind}, {use}: {days.reason}")
+    if status == "EXPIRED" or (days is not None and days < 0 and status == "ISSUED"):
+        return (not in_use, f"{kind}, expired, {use}")
+    if status == "REVOKED":
+        return (not in_use, f"{kind}, revoked, {use}")
+    if status != "ISSUED":
+        return (True, f"{kind}, status {status or 'unknown'}, {use}")
+    if renewal_status == "FAILED" and (in_use or (days is not None and days <= CERT_WARN_DAYS)):
+        reason = renewal.get("RenewalStatusReason")
+        return (False, f"{kind}, managed renewal failed ({reason or 'no reason given'}), {use}")
+    if days is not None and days <= CERT_WARN_DAYS:
+        if renewal_status in {"PENDING_AUTO_RENEWAL", "SUCCESS"}:
+            return (True, f"{kind}, expires in {days} days, renewal {renewal_status.lower()}")
+        return (False, f"{kind}, expires in {days} days without a renewal in progress, {use}")
+    left = f"expires in {days} days" if days is not None else "no expiry date given"
+    return (True, f"{kind}, {left}, {use}")
+
+
+@check(
+    "acm.certificate_expiry",
+    f"ACM certificates are not expired, failing renewal or expiring within {CERT_WARN_DAYS} days",
+    bps=("SEC09-BP01",),
+    service="acm",
+    scope=Scope.REGIONAL,
+    actions=("acm:ListCertificates", "acm:DescribeCertificate"),
+)
+def certificate_expiry(ctx: Context) -> Outcome:
+    summaries = _list(
+        ctx.call("acm", "list_certificates", Includes={"keyTypes": ACM_KEY_TYPES}),
+        "CertificateSummaryList",
+    )
+    now = scan_now()
+    found: list[Resource] = []
+    for summary in summaries:
+        arn = str(summary.get("CertificateArn"))
+        cert = ctx.call("acm", "describe_certificate", CertificateArn=arn).get("Certificate")
+        cert = cert if isinstance(cert, dict) else summary
+        ok, why = certificate_finding(cert, now)
+        label = f"{cert.get('DomainName') or summary.get('DomainName')}: {why}"
+        if ok is None:
+            found.append(undecided(arn, label))
+        else:
+            found.append(passed(arn, label) if ok else failed(arn, label))
+    return found

@@ -1,0 +1,27 @@
+"""SNS topics: encryption at rest."""
+
+from __future__ import annotations
+
+from checks.registry import Context, Outcome, Scope, check, failed, passed
+from checks.result import Resource
+
+
+@check(
+    "sns.topic_encryption",
+    "SNS topics use server-side encryption",
+    bps=("SEC08-BP02",),
+    service="sns",
+    scope=Scope.REGIONAL,
+    actions=("sns:ListTopics", "sns:GetTopicAttributes"),
+)
+def sns_topic_encryption(ctx: Context) -> Outcome:
+    found: list[Resource] = []
+    for topic in ctx.call("sns", "list_topics").get("Topics", []):
+        arn = str(topic["TopicArn"])
+        attributes = ctx.call("sns", "get_topic_attributes", TopicArn=arn).get("Attributes", {})
+        key = attributes.get("KmsMasterKeyId")
+        if key:
+            found.append(passed(arn, f"encrypted with {key}"))
+        else:
+            found.append(failed(arn, "topic has no server-side encryption (no KMS key)"))
+    return found

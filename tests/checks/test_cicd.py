@@ -1,0 +1,184 @@
+"""Tests of the cicd checks (checks/services/cicd.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from checks.demo import _load_aws_policy
+from checks.result import Cause, Status
+from checks.testing import Harness, failing_ids
+
+EU, US = "eu-west-1", "us-east-1"
+
+
+ENVIRONMENT = {
+    "type": "LINUX_CONTAINER",
+    "image": "aws/codebuild/standard:7.0",
+    "computeType": "BUILD_GENERAL1_SMALL",
+}
+
+
+POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}],
+}
+
+
+ALLOW_ALL = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+}
+
+
+def role(account: Harness, name: str, service: str, *, admin: str = "") -> str:
+    """A service role: admin "managed" (AdministratorAccess), "inline" (*:*) or none."""
+    iam = account.client("iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": f"{service}.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    arn = str(
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    )
+    if admin == "managed":
+        _load_aws_policy("AdministratorAccess")
+        iam.attach_role_policy(
+            RoleName=name, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess"
+        )
+    policy = ALLOW_ALL if admin == "inline" else POLICY
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    return arn
+
+
+def project(
+    account: Harness,
+    name: str,
+    region: str = EU,
+    *,
+    service_role: str | None = None,
+    privileged: bool = False,
+    buildspec: str = "",
+    variables: list[dict[str, str]] | None = None,
+) -> str:
+    source: dict[str, Any] = {"type": "GITHUB", "location": "https://github.com/acme/app"}
+    if buildspec:
+        source["buildspec"] = buildspec
+    response = account.client("codebuild", region).create_project(
+        name=name,
+        source=source,
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment={
+            **ENVIRONMENT,
+            "privilegedMode": privileged,
+            "environmentVariables": variables or [],
+        },
+        serviceRole=service_role or role(account, f"build-{name}", "codebuild"),
+    )
+    return str(response["project"]["arn"])
+
+
+def pipeline(account: Harness, name: str, role_arn: str, region: str = EU) -> None:
+    def stage(stage_name: str, category: str, provider: str, config: dict[str, str]) -> Any:
+        action: dict[str, Any] = {
+            "name": stage_name,
+            "actionTypeId": {
+                "category": category,
+                "owner": "AWS",
+                "provider": provider,
+                "version": "1",
+            },
+            "configuration": config,
+        }
+        if category == "Source":
+            action["outputArtifacts"] = [{"name": "src"}]
+        else:
+            action["inputArtifacts"] = [{"name": "src"}]
+        return {"name": stage_name, "actions": [action]}
+
+    account.client("codepipeline", region).create_pipeline(
+        pipeline={
+            "name": name,
+            "roleArn": role_arn,
+            "artifactStore": {"type": "S3", "location": "artifacts"},
+            "stages": [
+                stage("Source", "Source", "S3", {"S3Bucket": "b", "S3ObjectKey": "k"}),
+                stage("Build", "Build", "CodeBuild", {"ProjectName": "p"}),
+            ],
+        }
+    )
+
+
+def denied(account: Harness, check_id: str, action: str, region: str = EU) -> None:
+    account.deny(action)
+    result = account.run(check_id)[region]
+    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
+    assert result.missing_action == action
+
+
+def test_admin_roles(account):
+    assert account.one("cicd.admin_roles").status is Status.NOT_APPLICABLE
+    admin = role(account, "build-admin", "codebuild", admin="managed")
+    inline = role(account, "deploy-star", "codepipeline", admin="inline")
+    fine = role(account, "deploy-ok", "codepipeline")
+    project(account, "legacy", US, service_role=admin)
+    project(account, "legacy-2", EU, service_role=admin)
+    pipeline(account, "risky", inline, US)
+    pipeline(account, "release", fine, EU)
+    result = account.one("cicd.admin_roles")
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {admin, inline}
+    details = {r.id: r.detail for r in result.resources}
+    assert "AdministratorAccess" in details[admin]
+    assert "legacy (us-east-1)" in details[admin] and "legacy-2 (eu-west-1)" in details[admin]
+    assert "allows *:*" in details[inline]
+    assert details[fine].startswith("no administrator policy")
+
+
+def test_admin_roles_outside_the_account_are_not_failed(account):
+    stub = account.stub("codebuild", EU)
+    stub.add_response("list_projects", {"projects": ["ext"]})
+    other = "arn:aws:iam::999999999999:role/build"
+    stub.add_response("batch_get_projects", {"projects": [{"name": "ext", "serviceRole": other}]})
+    result = account.one("cicd.admin_roles")
+    assert result.status is Status.PASS and "not examined" in result.resources[0].detail
+
+
+def test_admin_roles_denied(account):
+    project(account, "p1")
+    account.deny("iam:GetAccountAuthorizationDetails")
+    result = account.one("cicd.admin_roles")
+    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
+    assert result.missing_action == "iam:GetAccountAuthorizationDetails"
+
+
+def test_programmatic_deployment(account):
+    assert account.run("cicd.programmatic_deployment")[EU].status is Status.NOT_APPLICABLE
+    pipeline(account, "release", role(account, "pipe", "codepipeline"))
+    account.client("codedeploy", EU).create_application(applicationName="web")
+    cfn = account.client("cloudformation", EU)
+
+    def template(name: str) -> str:
+        parameter = {"Name": f"/{name}", "Type": "String", "Value": "1"}
+        return json.dumps(
+            {"Resources": {"P": {"Type": "AWS::SSM::Parameter", "Properties": parameter}}}
+        )
+
+    cfn.create_stack(StackName="kept", TemplateBody=template("kept"))
+    cfn.create_stack(StackName="gone", TemplateBody=template("gone"))
+    cfn.delete_stack(StackName="gone")
+    result = account.run("cicd.programmatic_deployment")[EU]
+    assert result.status is Status.PASS
+    details = sorted(r.detail for r in result.resources)
+    assert details == ["CodeDeploy application", "CodePipeline pipeline", "stack CREATE_COMPLETE"]
+    assert account.run("cicd.programmatic_deployment")[US].status is Status.NOT_APPLICABLE
+
+
+def test_programmatic_deployment_denied(account):
+    denied(account, "cicd.programmatic_deployment", "codedeploy:ListApplications")

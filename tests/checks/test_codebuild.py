@@ -1,0 +1,173 @@
+"""Tests of the codebuild checks (checks/services/codebuild.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from checks.demo import _load_aws_policy
+from checks.result import Cause, Status
+from checks.testing import Harness, failing_ids
+
+EU, US = "eu-west-1", "us-east-1"
+
+
+ENVIRONMENT = {
+    "type": "LINUX_CONTAINER",
+    "image": "aws/codebuild/standard:7.0",
+    "computeType": "BUILD_GENERAL1_SMALL",
+}
+
+
+POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}],
+}
+
+
+ALLOW_ALL = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+}
+
+
+def role(account: Harness, name: str, service: str, *, admin: str = "") -> str:
+    """A service role: admin "managed" (AdministratorAccess), "inline" (*:*) or none."""
+    iam = account.client("iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": f"{service}.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    arn = str(
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    )
+    if admin == "managed":
+        _load_aws_policy("AdministratorAccess")
+        iam.attach_role_policy(
+            RoleName=name, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess"
+        )
+    policy = ALLOW_ALL if admin == "inline" else POLICY
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    return arn
+
+
+def project(
+    account: Harness,
+    name: str,
+    region: str = EU,
+    *,
+    service_role: str | None = None,
+    privileged: bool = False,
+    buildspec: str = "",
+    variables: list[dict[str, str]] | None = None,
+) -> str:
+    source: dict[str, Any] = {"type": "GITHUB", "location": "https://github.com/acme/app"}
+    if buildspec:
+        source["buildspec"] = buildspec
+    response = account.client("codebuild", region).create_project(
+        name=name,
+        source=source,
+        artifacts={"type": "NO_ARTIFACTS"},
+        environment={
+            **ENVIRONMENT,
+            "privilegedMode": privileged,
+            "environmentVariables": variables or [],
+        },
+        serviceRole=service_role or role(account, f"build-{name}", "codebuild"),
+    )
+    return str(response["project"]["arn"])
+
+
+def denied(account: Harness, check_id: str, action: str, region: str = EU) -> None:
+    account.deny(action)
+    result = account.run(check_id)[region]
+    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
+    assert result.missing_action == action
+
+
+def test_build_projects(account):
+    assert account.run("codebuild.projects")[EU].status is Status.NOT_APPLICABLE
+    arn = project(account, "app")
+    result = account.run("codebuild.projects")[EU]
+    assert result.status is Status.PASS
+    assert [(r.id, r.detail) for r in result.resources] == [(arn, "builds from GITHUB")]
+    assert account.run("codebuild.projects")[US].status is Status.NOT_APPLICABLE
+
+
+def test_build_projects_read_every_page(account):
+    stub = account.stub("codebuild", EU)
+    stub.add_response("list_projects", {"projects": ["p-a"], "nextToken": "n"}, {})
+    stub.add_response("list_projects", {"projects": ["p-b"]}, {"nextToken": "n"})
+    stub.add_response(
+        "batch_get_projects",
+        {"projects": [{"name": n, "arn": f"arn:x:{n}"} for n in ("p-a", "p-b")]},
+        {"names": ["p-a", "p-b"]},
+    )
+    result = account.run("codebuild.projects")[EU]
+    stub.assert_no_pending_responses()
+    assert {r.id for r in result.resources} == {"arn:x:p-a", "arn:x:p-b"}
+
+
+def test_build_projects_denied(account):
+    denied(account, "codebuild.projects", "codebuild:ListProjects")
+
+
+def test_privileged_mode(account):
+    assert account.run("codebuild.privileged_mode")[EU].status is Status.NOT_APPLICABLE
+    project(account, "plain")
+    project(
+        account,
+        "images",
+        privileged=True,
+        buildspec="phases:\n  build:\n    commands:\n      - docker build .",
+    )
+    bad = project(
+        account, "legacy", privileged=True, buildspec="phases: {build: {commands: [make]}}"
+    )
+    result = account.run("codebuild.privileged_mode")[EU]
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {bad}
+    assert len(result.resources) == 3
+
+
+def test_privileged_mode_denied(account):
+    project(account, "p1")
+    denied(account, "codebuild.privileged_mode", "codebuild:BatchGetProjects")
+
+
+def test_plaintext_secrets(account):
+    assert account.run("codebuild.plaintext_secrets")[EU].status is Status.NOT_APPLICABLE
+    project(
+        account,
+        "good",
+        variables=[
+            {"name": "DB_PASSWORD", "value": "prod/db", "type": "SECRETS_MANAGER"},
+            {"name": "API_TOKEN", "value": "/ci/token", "type": "PARAMETER_STORE"},
+            {"name": "STAGE", "value": "prod", "type": "PLAINTEXT"},
+        ],
+    )
+    bad = project(
+        account,
+        "bad",
+        variables=[
+            {"name": "DB_PASSWORD", "value": "hunter2-not-real", "type": "PLAINTEXT"},
+            {"name": "DEPLOY_TOKEN", "value": "t0ken-not-real"},
+        ],
+    )
+    result = account.run("codebuild.plaintext_secrets")[EU]
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {bad}
+    detail = result.failing[0].detail
+    assert "DB_PASSWORD" in detail and "DEPLOY_TOKEN" in detail
+    assert "hunter2" not in json.dumps([r.to_dict() for r in result.resources])  # no values kept
+
+
+def test_plaintext_secrets_denied(account):
+    project(account, "p1")
+    denied(account, "codebuild.plaintext_secrets", "codebuild:BatchGetProjects")
