@@ -663,7 +663,6 @@ class ReviewScreen(Screen[None]):
 
     def action_attach_scans(self) -> None:
         """Pick scan files; merged into the evidence, proposals for unanswered practices."""
-        from checks.result import ScanResult
         from review.attach import ATTACH_AUTHOR, AttachReport, attach_scans
         from review.text import safe_line
         from tui.screens.attach import AttachScanScreen
