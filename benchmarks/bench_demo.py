@@ -4,11 +4,14 @@ Run: uv run python benchmarks/bench_demo.py [--runs N]   (headless; reports, nev
 Target (issue 13): <= 1.5 s (it was about 9 s while moto built the account in-process).
 
 Each run is a new Python process (as a person starting `pillar demo`) with a new, empty
-home: `pillar demo` creates the demo review, replays the shipped recording with every
-check and opens the review. The clock starts before the process is spawned and stops
-when the review screen shows SEC01 with the scan's evidence stored, so interpreter start,
-imports, the scan and the first paint all count. The app runs headless (Textual's
-`run_test`) instead of in a terminal; otherwise it is the real `pillar demo` code path.
+home: `pillar demo` creates the demo review with the shipped evidence (every check's
+replay of the shipped recording, computed when the recording was made and kept equal to
+a replay by tests/checks/test_demo_recording.py) and opens the review. The clock starts
+before the process is spawned and stops when the review screen shows SEC01 with the
+evidence stored, so interpreter start, imports, the store and the first paint all count.
+The app runs headless (Textual's `run_test`) instead of in a terminal; otherwise it is the
+real `pillar demo` code path. Wall times grow with the machine's load: the CPU time of
+the process is printed too.
 """
 
 from __future__ import annotations

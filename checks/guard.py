@@ -18,6 +18,10 @@ What counts as a read (strict on purpose):
   account's credential report (who has passwords, MFA, keys, last use), which
   `GetCredentialReport` then reads; it changes no configuration. It is the only way to
   read root MFA and root keys. Nothing else outside the prefixes is allowed.
+- `sts:AssumeRole`, on one client only: a multi-account scan reaches each member account
+  by assuming a role there (`checks.accounts`). It is not a read, so `is_read` refuses it
+  and no check can declare it; the one sts client that refreshes the members' credentials
+  is built with `install(client, also_allowed={"AssumeRole"})`, and no other client is.
 """
 
 from __future__ import annotations
@@ -95,7 +99,26 @@ def refuse_writes(model: Any, **_: Any) -> None:
         raise WriteRefused(str(model.service_model.service_name), name)
 
 
-def install(client: Any) -> None:
-    """Install the guard on one botocore client (every client pillar builds gets it)."""
+ASSUME_ROLE = frozenset({"AssumeRole"})
+"""What the member-credentials client may call besides reads (see the module docstring)."""
+
+
+def install(client: Any, also_allowed: frozenset[str] = frozenset()) -> None:
+    """Install the guard on one botocore client (every client pillar builds gets it).
+
+    `also_allowed` names non-read operations this one client may send: only
+    `ASSUME_ROLE`, on the sts client of `checks.accounts` (refused anywhere else).
+    """
+    if also_allowed and (
+        also_allowed - ASSUME_ROLE or client.meta.service_model.service_name != "sts"
+    ):
+        raise ValueError(f"only sts may be allowed {sorted(ASSUME_ROLE)}, nothing else")
+    handler = refuse_writes
+    if also_allowed:
+
+        def handler(model: Any, **kwargs: Any) -> None:
+            if str(model.name) not in also_allowed:
+                refuse_writes(model, **kwargs)
+
     # register_first: the guard runs before any other before-call handler (even a Stubber).
-    client.meta.events.register_first("before-call", refuse_writes, unique_id="pillar-read-only")
+    client.meta.events.register_first("before-call", handler, unique_id="pillar-read-only")

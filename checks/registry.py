@@ -39,8 +39,12 @@ ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
 
 
 class Scope(StrEnum):
-    GLOBAL = "global"  # runs once per scan (IAM, Organizations, ...)
-    REGIONAL = "regional"  # runs once per scanned region
+    GLOBAL = "global"  # runs once per account (IAM, ...)
+    REGIONAL = "regional"  # runs once per account and scanned region
+    # Runs once per scan, from the account that sees the organization (the management
+    # account or a delegated administrator): in a multi-account scan only in the caller's
+    # account; in a one-account scan like GLOBAL.
+    ORGANIZATION = "organization"
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +221,7 @@ class Context:
         """A resource id for "the account (in this region)", for findings about absence."""
         return (
             self.account_id
-            if self.check.scope is Scope.GLOBAL
+            if self.check.scope is not Scope.REGIONAL
             else (f"{self.account_id}/{self.region}")
         )
 

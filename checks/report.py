@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from checks.registry import Check
-from checks.result import ScanResult, Status
+from checks.result import Proposal, ScanResult, Status
 from questions import Pillar, Risk
 
 SCAN_FORMAT = "pillar-scan"
@@ -17,13 +17,21 @@ SCAN_VERSION = 1
 def scan_json(scan: ScanResult, pillar: Pillar) -> dict[str, Any]:
     """The `pillar scan --format json` document (issue 4), with proposals per best practice."""
     data = {"format": SCAN_FORMAT, "version": SCAN_VERSION, **scan.to_dict()}
-    data["best_practices"] = {
-        bp_id: {
-            "proposal": (p.value if (p := scan.proposal(pillar, bp_id)) else None),
+    data["best_practices"] = {}
+    for bp_id in scan.covered_best_practices():
+        rollup = scan.rollup(pillar, bp_id)
+        proposal = scan.proposal(pillar, bp_id)
+        data["best_practices"][bp_id] = {
+            "proposal": proposal.value if proposal else None,
             "checks": sorted({r.check_id for r in scan.evidence_for(bp_id)}),
+            "accounts": {
+                "scanned": len(rollup.scanned),
+                "met": list(rollup.accounts_with(Proposal.MET)),
+                "not_met": list(rollup.accounts_with(Proposal.NOT_MET)),
+                "failing_checks": {k: list(v) for k, v in sorted(rollup.failing.items())},
+                "summary": rollup.summary(),
+            },
         }
-        for bp_id in scan.covered_best_practices()
-    }
     return data
 
 

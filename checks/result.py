@@ -7,7 +7,7 @@ review can store evidence and an export can print it without knowing how checks 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -53,6 +53,57 @@ class Proposal(StrEnum):
     NOT_MET = "not_met"
 
 
+class Source(StrEnum):
+    """Where a result came from: pillar's own check, or a finding read from a service."""
+
+    CHECK = "check"
+    SECURITY_HUB = "securityhub"
+
+
+class AccountState(StrEnum):
+    SCANNED = "scanned"
+    NOT_SCANNED = "not_scanned"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountStatus:
+    """One account of a scan: scanned, or not (with the cause, one sentence).
+
+    `name` is the account's name in the organization (untrusted text; "" if unknown).
+    """
+
+    account_id: str
+    name: str = ""
+    status: AccountState = AccountState.SCANNED
+    cause: str = ""
+
+    @property
+    def scanned(self) -> bool:
+        return self.status is AccountState.SCANNED
+
+    @property
+    def label(self) -> str:
+        """'123456789012 (name)', or the id alone."""
+        return f"{self.account_id} ({self.name})" if self.name else self.account_id
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "account_id": self.account_id,
+            "name": self.name,
+            "status": self.status.value,
+            "cause": self.cause,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AccountStatus:
+        return cls(
+            account_id=str(data["account_id"]),
+            name=str(data.get("name") or ""),
+            status=AccountState(data.get("status", AccountState.SCANNED.value)),
+            cause=str(data.get("cause") or ""),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Resource:
     """One examined resource: its id or ARN, PASS or FAIL, and why (one line)."""
@@ -86,6 +137,8 @@ class CheckResult:
     # When this result was observed, if not when its ScanResult started (evidence merged
     # from several scans keeps each result's own time: review.attach).
     scanned_at: datetime | None = None
+    account_id: str = ""  # "" only in evidence stored before multi-account scans
+    source: Source = Source.CHECK
 
     @property
     def failing(self) -> tuple[Resource, ...]:
@@ -109,6 +162,8 @@ class CheckResult:
             "cause": self.cause.value if self.cause else None,
             "missing_action": self.missing_action,
             "resources": [r.to_dict() for r in self.resources],
+            "account_id": self.account_id,
+            "source": self.source.value,
         } | ({"scanned_at": self.scanned_at.isoformat()} if self.scanned_at else {})
 
     @classmethod
@@ -127,6 +182,8 @@ class CheckResult:
             missing_action=data.get("missing_action"),
             resources=tuple(Resource.from_dict(r) for r in data.get("resources", ())),
             scanned_at=datetime.fromisoformat(str(scanned_at)) if scanned_at else None,
+            account_id=str(data.get("account_id") or ""),
+            source=Source(data.get("source") or Source.CHECK.value),
         )
 
 
@@ -154,8 +211,60 @@ def propose(role: EvidenceRole, results: Iterable[CheckResult]) -> Proposal | No
 
 
 @dataclass(frozen=True, slots=True)
+class AccountRollup:
+    """One best practice across the scanned accounts: each account's proposal, and which
+    accounts each failing check fails in ("iam.root_mfa fails in 3 of 40 accounts")."""
+
+    scanned: tuple[str, ...]  # every scanned account id, in scan order
+    proposals: dict[str, Proposal | None]  # account id -> its own proposal (accounts with evidence)
+    failing: dict[str, tuple[str, ...]]  # check id -> account ids where it fails
+
+    def accounts_with(self, proposal: Proposal | None) -> tuple[str, ...]:
+        return tuple(a for a, p in self.proposals.items() if p is proposal)
+
+    def summary(self) -> str:
+        """'iam.root_mfa fails in 3 of 40 accounts; ...', or '' when nothing fails."""
+        total = len(self.scanned)
+        parts = [
+            f"{check_id} fails in {len(accounts)} of {total} account{'s' * (total != 1)}"
+            for check_id, accounts in sorted(self.failing.items(), key=lambda kv: -len(kv[1]))
+        ]
+        return "; ".join(parts)
+
+
+def propose_across(
+    role: EvidenceRole, results: Iterable[CheckResult], scanned: Iterable[str]
+) -> tuple[Proposal | None, dict[str, Proposal | None]]:
+    """The proposal for one best practice over several accounts, and each account's own.
+
+    Each scanned account with evidence gets `propose` of its own results; the best
+    practice is proposed not met when any account's is, met only when every one's is met,
+    and otherwise nothing. Results of accounts that were not scanned do not count.
+    """
+    wanted = tuple(scanned)
+    by_account: dict[str, list[CheckResult]] = {a: [] for a in wanted}
+    for result in results:
+        if result.account_id in by_account:
+            by_account[result.account_id].append(result)
+    per_account = {a: propose(role, found) for a, found in by_account.items() if found}
+    values = list(per_account.values())
+    if not values:
+        return None, per_account
+    if Proposal.NOT_MET in values:
+        return Proposal.NOT_MET, per_account
+    if all(v is Proposal.MET for v in values):
+        return Proposal.MET, per_account
+    return None, per_account
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
-    """Everything one scan found, in a stable order (check id, then region)."""
+    """Everything one scan found, in a stable order (check id, then region).
+
+    `account_id` is the account the scan ran from; `accounts` lists every account of a
+    multi-account scan (empty for a one-account scan: that account alone, scanned). A
+    result with no `account_id` of its own belongs to `account_id`.
+    """
 
     account_id: str
     regions: tuple[str, ...]
@@ -163,41 +272,101 @@ class ScanResult:
     duration_s: float
     results: tuple[CheckResult, ...]
     cancelled: bool = False
+    accounts: tuple[AccountStatus, ...] = ()
+    source: Source = Source.CHECK
     _by_bp: dict[str, list[CheckResult]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.accounts == (AccountStatus(self.account_id),):
+            object.__setattr__(self, "accounts", ())  # a one-account scan: one spelling
         for result in self.results:
             for bp_id in result.best_practices:
                 self._by_bp.setdefault(bp_id, []).append(result)
 
-    def evidence_for(self, bp_id: str) -> tuple[CheckResult, ...]:
-        return tuple(self._by_bp.get(bp_id, ()))
+    def account_of(self, result: CheckResult) -> str:
+        return result.account_id or self.account_id
+
+    def account_statuses(self) -> tuple[AccountStatus, ...]:
+        """Every account of the scan (a one-account scan: its own account, scanned)."""
+        if self.accounts:
+            return self.accounts
+        return (AccountStatus(self.account_id),) if self.account_id else ()
+
+    def scanned_accounts(self) -> tuple[str, ...]:
+        return tuple(a.account_id for a in self.account_statuses() if a.scanned)
+
+    @property
+    def multi_account(self) -> bool:
+        return len(self.account_statuses()) > 1
+
+    def account_name(self, account_id: str) -> str:
+        for status in self.account_statuses():
+            if status.account_id == account_id:
+                return status.name
+        return ""
+
+    def evidence_for(self, bp_id: str, account_id: str | None = None) -> tuple[CheckResult, ...]:
+        """Results informing a best practice (only those of `account_id`, if given)."""
+        found = self._by_bp.get(bp_id, ())
+        if account_id is None:
+            return tuple(found)
+        return tuple(r for r in found if self.account_of(r) == account_id)
 
     def covered_best_practices(self) -> tuple[str, ...]:
         return tuple(sorted(self._by_bp))
 
+    def _with_accounts(self, results: Iterable[CheckResult]) -> list[CheckResult]:
+        """Results with their account filled (old evidence has none of its own)."""
+        return [r if r.account_id else replace(r, account_id=self.account_id) for r in results]
+
     def proposal(self, pillar: Pillar, bp_id: str) -> Proposal | None:
-        return propose(pillar.best_practice(bp_id).evidence_role, self.evidence_for(bp_id))
+        role = pillar.best_practice(bp_id).evidence_role
+        found = self._with_accounts(self.evidence_for(bp_id))
+        return propose_across(role, found, self.scanned_accounts())[0]
+
+    def rollup(self, pillar: Pillar, bp_id: str) -> AccountRollup:
+        role = pillar.best_practice(bp_id).evidence_role
+        scanned = self.scanned_accounts()
+        found = self._with_accounts(self.evidence_for(bp_id))
+        _, per_account = propose_across(role, found, scanned)
+        failing: dict[str, list[str]] = {}
+        for result in found:
+            if result.status is Status.FAIL and result.account_id in scanned:
+                accounts = failing.setdefault(result.check_id, [])
+                if result.account_id not in accounts:
+                    accounts.append(result.account_id)
+        return AccountRollup(
+            scanned=scanned,
+            proposals=per_account,
+            failing={k: tuple(v) for k, v in failing.items()},
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "account_id": self.account_id,
             "regions": list(self.regions),
             "started_at": self.started_at.isoformat(),
             "duration_s": round(self.duration_s, 3),
             "cancelled": self.cancelled,
+            "source": self.source.value,
+            "accounts": [a.to_dict() for a in self.account_statuses()],
             "checks": [r.to_dict() for r in self.results],
         }
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScanResult:
+        account_id = str(data["account_id"])
+        accounts = tuple(AccountStatus.from_dict(a) for a in data.get("accounts") or ())
         return cls(
-            account_id=str(data["account_id"]),
+            account_id=account_id,
             regions=tuple(str(r) for r in data["regions"]),
             started_at=datetime.fromisoformat(str(data["started_at"])),
             duration_s=float(data["duration_s"]),
             cancelled=bool(data.get("cancelled", False)),
             results=tuple(CheckResult.from_dict(r) for r in data["checks"]),
+            accounts=accounts,
+            source=Source(data.get("source") or Source.CHECK.value),
         )
 
 

@@ -40,7 +40,7 @@ class Task:
 def plan(checks: Sequence[Check], aws: Aws) -> list[Task]:
     tasks: list[Task] = []
     for check in checks:
-        if check.scope is Scope.GLOBAL:
+        if check.scope is not Scope.REGIONAL:
             tasks.append(Task(check, GLOBAL, aws.home_region))
         else:
             tasks.extend(Task(check, region, region) for region in aws.regions)
@@ -112,10 +112,11 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
                     key=lambda r: (r.status not in (Status.FAIL, Status.ADVISORY), r.id),
                 )
             ),
+            account_id=aws.account_id,
         )
 
     if calls.cancel.is_set():
-        return cancelled(task)
+        return cancelled(task, aws.account_id)
     context = Context(
         check=check,
         region=task.api_region,
@@ -127,7 +128,7 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
         with as_of(aws.as_of):
             outcome = check.function(context)
     except Cancelled:
-        return cancelled(task)
+        return cancelled(task, aws.account_id)
     except CallFailed as error:
         action = error.action if error.cause is Cause.ACCESS_DENIED else None
         return result(Status.UNKNOWN, error.message, cause=error.cause, action=action)
@@ -153,7 +154,7 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
     )
 
 
-def cancelled(task: Task) -> CheckResult:
+def cancelled(task: Task, account_id: str = "") -> CheckResult:
     return CheckResult(
         check_id=task.check.id,
         title=task.check.title,
@@ -163,6 +164,7 @@ def cancelled(task: Task) -> CheckResult:
         status=Status.UNKNOWN,
         reason="scan cancelled before this check finished",
         cause=Cause.CANCELLED,
+        account_id=account_id,
     )
 
 
@@ -214,7 +216,7 @@ def run_scan(
                 results[futures[future]] = future.result()
         executor.shutdown(wait=False, cancel_futures=True)
     ordered = sorted(
-        (results.get(index) or cancelled(task) for index, task in enumerate(tasks)),
+        (results.get(index) or cancelled(task, aws.account_id) for index, task in enumerate(tasks)),
         key=lambda r: (r.check_id, r.region != GLOBAL, r.region),
     )
     return ScanResult(

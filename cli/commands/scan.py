@@ -50,8 +50,11 @@ def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> 
 
     from checks.result import ADVISORY_LABEL, Status
 
+    many = scan.multi_account
     table = Table(title=None, expand=False, show_lines=False)
     table.add_column("status", no_wrap=True)
+    if many:
+        table.add_column("account", no_wrap=True)
     table.add_column("check", no_wrap=True)
     table.add_column("region", no_wrap=True)
     table.add_column("best practices", no_wrap=True)
@@ -69,8 +72,10 @@ def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> 
             found.append_text(untrusted(resource.detail, limit=160))
         if len(resources) > 20:
             found.append(f"\n  ... and {len(resources) - 20} more (see --format json)")
+        account = (untrusted(scan.account_of(result)),) if many else ()
         table.add_row(
             Text(result.status.label, style=STATUS_STYLE.get(result.status.value, "")),
+            *account,
             untrusted(result.check_id),
             untrusted(result.region),
             Text(" ".join(result.best_practices)),
@@ -83,6 +88,22 @@ def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> 
     order = (Status.PASS, Status.FAIL, Status.ADVISORY, Status.NOT_APPLICABLE, Status.UNKNOWN)
     shown = [*order, *(s for s in Status if s not in order)]
     summary = ", ".join(f"{counts.get(s, 0)} {s.label}" for s in shown)
+    if many:
+        accounts = scan.account_statuses()
+        scanned = [a for a in accounts if a.scanned]
+        console.print(Text(f"{len(scanned)} of {len(accounts)} account(s) scanned"))
+        for status in accounts:
+            line = Text("  ")
+            line.append_text(untrusted(status.label, limit=80))
+            line.append(
+                ": scanned" if status.scanned else ": NOT SCANNED",
+                style="" if status.scanned else "bold red",
+            )
+            if status.cause:
+                line.append(" (")
+                line.append_text(untrusted(status.cause, limit=240))
+                line.append(")")
+            console.print(line)
     console.print(
         Text(
             f"account {scan.account_id}, {len(scan.regions)} region(s), "
@@ -96,7 +117,7 @@ def _run_with_progress(run: Any, quiet: bool) -> ScanResult:
     """Run `run(progress, cancel)` with a rich progress bar on stderr (if a terminal)."""
     cancel = threading.Event()
     if quiet or not sys.stderr.isatty():
-        return run(None, cancel)  # type: ignore[no-any-return]
+        return run(None, cancel, None)  # type: ignore[no-any-return]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
@@ -108,11 +129,21 @@ def _run_with_progress(run: Any, quiet: bool) -> ScanResult:
         transient=True,
     ) as bar:
         task = bar.add_task("", total=None)
+        accounts = [""]
 
         def progress(done: int, total: int, check_id: str, region: str) -> None:
-            bar.update(task, completed=done, total=total, description=f"{check_id} {region}")
+            where = (
+                f"{accounts[0]} | {check_id} {region}" if accounts[0] else f"{check_id} {region}"
+            )
+            bar.update(task, completed=done, total=total, description=where)
 
-        return run(progress, cancel)  # type: ignore[no-any-return]
+        def on_account(done: int, total: int, current: str) -> None:
+            from review.text import safe_line
+
+            now = f", now {safe_line(current, 40)}" if current else ""
+            accounts[0] = f"accounts {done}/{total}{now}"
+
+        return run(progress, cancel, on_account)  # type: ignore[no-any-return]
 
 
 def _store_in_review(ctx: click.Context, review_ref: str, scan: ScanResult, pillar: Pillar) -> str:
@@ -231,6 +262,36 @@ def _version() -> str:
     help="Run the checks on a recording (from --record) instead of AWS: no network.",
 )
 @click.option("--show-passing", is_flag=True, help="Table: list passing resources too.")
+@click.option(
+    "--organization",
+    is_flag=True,
+    help="Scan every active account of the organization (from the management account "
+    "or a delegated administrator).",
+)
+@click.option(
+    "--ou", "ous", multiple=True, help="With --organization: only accounts under this OU."
+)
+@click.option(
+    "--exclude-account", "excluded", multiple=True, help="With --organization: skip this account."
+)
+@click.option(
+    "--account", "account_ids", multiple=True, help="Scan this account (repeat for more)."
+)
+@click.option(
+    "--role-name",
+    default=None,
+    help="Role assumed in other accounts (default OrganizationAccountAccessRole).",
+)
+@click.option("--external-id", default=None, help="External id required by that role, if any.")
+@click.option(
+    "--source",
+    type=click.Choice(["checks", "securityhub"]),
+    default="checks",
+    show_default=True,
+    help="securityhub: read the failed controls of the AWS Foundational Security Best "
+    "Practices standard from Security Hub (the delegated administrator's, for every account) "
+    "instead of running pillar's checks.",
+)
 @click.pass_context
 def scan(
     ctx: click.Context,
@@ -248,8 +309,18 @@ def scan(
     record: Path | None,
     replay: Path | None,
     show_passing: bool,
+    organization: bool,
+    ous: tuple[str, ...],
+    excluded: tuple[str, ...],
+    account_ids: tuple[str, ...],
+    role_name: str | None,
+    external_id: str | None,
+    source: str,
 ) -> None:
-    """Gather read-only evidence from an AWS account and propose answers.
+    """Gather read-only evidence from an AWS account (or many) and propose answers.
+
+    --organization scans the organization's accounts, --account the ones named; other
+    accounts than the caller's are reached by assuming --role-name there.
 
     --record FILE also keeps every AWS response the scan received (no credentials, no
     request headers), and --replay FILE runs today's checks on it again, offline.
@@ -274,7 +345,24 @@ def scan(
     if record and demo:
         raise CliError("--record keeps what a live scan receives: drop --demo.")
 
-    def run(progress: Any, cancel: threading.Event) -> ScanResult:
+    bad = [a for a in (*account_ids, *excluded) if not (a.isdigit() and len(a) == 12)]
+    if bad:
+        raise CliError(f"{bad[0]!r} is not an AWS account id (12 digits).")
+    if (ous or excluded) and not organization:
+        raise CliError("--ou and --exclude-account go with --organization.")
+    if organization and account_ids:
+        raise CliError("use --organization or --account, not both.")
+    if demo and (organization or account_ids):
+        raise CliError("--demo scans the simulated account alone.")
+    if source == "securityhub" and (demo or organization or account_ids or record or replay):
+        raise CliError(
+            "--source securityhub reads the findings Security Hub aggregated: drop "
+            "--demo/--organization/--account/--record/--replay."
+        )
+    if (organization or account_ids) and (record or replay):
+        raise CliError("--record and --replay keep one account's scan: drop them.")
+
+    def run(progress: Any, cancel: threading.Event, on_account: Any = None) -> ScanResult:
         from checks.runner import run_scan
         from checks.session import AwsOptions, CredentialsError, connect
 
@@ -302,6 +390,56 @@ def scan(
             raise CliError(str(error), exit_codes.CREDENTIALS) from None
         for note in aws.notes:
             click.echo(f"pillar: warning: {note}", err=True)
+        if source == "securityhub":
+            from checks.calls import CallFailed
+            from checks.securityhub_source import read_findings
+
+            try:
+                read = read_findings(aws, tuple(dict.fromkeys(regions)))
+            except CallFailed as error:
+                raise CliError(
+                    f"cannot read Security Hub findings ({error.message}); run from the "
+                    "Security Hub administrator account, in its aggregation region.",
+                    exit_codes.CREDENTIALS,
+                ) from None
+            if read.unmapped:
+                listed = ", ".join(sorted(read.unmapped))
+                click.echo(
+                    f"pillar: {sum(read.unmapped.values())} finding(s) of controls with no "
+                    f"best practice mapping were left out: {listed}",
+                    err=True,
+                )
+            return read.scan
+        if organization or account_ids:
+            from checks.accounts import (
+                AccountsError,
+                RoleOptions,
+                named_accounts,
+                organization_accounts,
+                run_accounts_scan,
+            )
+
+            try:
+                targets = (
+                    organization_accounts(aws, ous, excluded)
+                    if organization
+                    else named_accounts(aws, account_ids)
+                )
+            except AccountsError as error:
+                raise CliError(str(error), exit_codes.CREDENTIALS) from None
+            role = RoleOptions(external_id=external_id)
+            if role_name:
+                role = RoleOptions(role_name=role_name, external_id=external_id)
+            return run_accounts_scan(
+                aws,
+                targets,
+                checks,
+                role=role,
+                concurrency=concurrency,
+                progress=progress,
+                on_account=on_account,
+                cancel=cancel,
+            )
         try:
             return run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
         finally:  # an interrupted scan keeps what it received too
@@ -349,7 +487,21 @@ def scan(
 @click.option(
     "--sync", is_flag=True, help="The policy for `pillar wa` (WA Tool sync) instead of scans."
 )
-def iam_policy(patterns: tuple[str, ...], list_checks: bool, sync: bool) -> None:
+@click.option(
+    "--organization",
+    is_flag=True,
+    help="Policies for a multi-account scan: the management account, the member role, and "
+    "a CloudFormation StackSet template creating that role.",
+)
+@click.option(
+    "--role-name",
+    default="OrganizationAccountAccessRole",
+    show_default=True,
+    help="With --organization: the role assumed in member accounts.",
+)
+def iam_policy(
+    patterns: tuple[str, ...], list_checks: bool, sync: bool, organization: bool, role_name: str
+) -> None:
     """Print the least-privilege IAM policy (JSON) that pillar's checks need
     (with --sync: what `pillar wa` needs, from the sync client's own allow-list)."""
     from checks.report import iam_policy as build
@@ -366,5 +518,10 @@ def iam_policy(patterns: tuple[str, ...], list_checks: bool, sync: bool) -> None
                 f"{check.id}\t{check.scope.value}\t{','.join(check.best_practices)}\t"
                 f"{','.join(check.actions)}\t{check.title}"
             )
+        return
+    if organization:
+        from checks.org_policy import organization_policies
+
+        click.echo(json.dumps(organization_policies(checks, role_name), indent=2))
         return
     click.echo(json.dumps(build(checks), indent=2))

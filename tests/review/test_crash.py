@@ -19,6 +19,7 @@ import signal
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ import pytest
 from questions import security_pillar
 from review.model import AnswerStatus
 from review.store import ReviewStore
+from review.workshop import AgendaItem, elapsed, spent_on, start_workshop
 
 ROUNDS = 1000
 ROUNDS_PER_REVIEW = 100  # a fresh review now and then keeps the history small
@@ -168,3 +170,63 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_answer(crash_home
         f"\ncrash test: {ROUNDS} SIGKILLs, {total_acks} acknowledged saves, "
         f"{unacked_saves} kills between a durable save and its ack, {elapsed:.1f} s"
     )
+
+
+# --- workshop clocks after a SIGKILL ----------------------------------------------------------
+
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def _workshop_writer(home: Path, review_id: str, ack: int) -> None:
+    """Runs in the forked child: a workshop whose clock says one minute passes per save."""
+    try:
+        minutes = [0]
+        store = ReviewStore(
+            home, security_pillar(), clock=lambda: T0 + timedelta(minutes=minutes[0])
+        )
+        with store.open(review_id, wait=10) as session:
+            agenda = (AgendaItem("SEC01", 30.0),)
+            session.save_workshop(
+                start_workshop(
+                    store.pillar, session.review, now=T0, length_minutes=60, agenda=agenda
+                )
+            )
+            seq = 0
+            while True:
+                minutes[0] += 1
+                session.set_answer(BPS[seq % len(BPS)], AnswerStatus.MET, by="w", note=str(seq))
+                os.write(ack, f"{minutes[0]}\n".encode())
+                seq += 1
+    finally:
+        os._exit(3)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
+def test_a_sigkilled_workshop_resumes_from_its_last_save(crash_home: Path) -> None:
+    home = crash_home / "home"
+    store = ReviewStore(home, security_pillar(), clock=lambda: T0 + timedelta(days=2))
+    review_id = store.create("workshop crash").id
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(read_fd, False)
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_fd)
+        _workshop_writer(home, review_id, write_fd)
+    os.close(write_fd)
+    acks = bytearray()
+    _read_acks(read_fd, time.monotonic() + 20, acks, until=b"\n5\n")
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    _drain(read_fd, acks)
+    os.close(read_fd)
+    last_ack = max(int(line) for line in acks.decode().split())
+
+    reopened = T0 + timedelta(days=2)  # the store's clock: two days later
+    with store.open(review_id) as session:
+        workshop = session.review.active_workshop
+        assert workshop is not None and workshop.current == "SEC01"
+        saved_minutes = spent_on(workshop, "SEC01", reopened) / 60
+        # the clock stopped at the last durable save: the acknowledged one, or the one
+        # after it if the kill came between its write and its acknowledgement
+        assert last_ack <= saved_minutes <= last_ack + 1
+        assert elapsed(workshop, reopened) == saved_minutes * 60  # not two days
