@@ -434,9 +434,16 @@ def seed() -> None:
     seed_detection()
     # Each area seeds its own good and bad resources (order matters: later seeders may
     # adjust what earlier ones made).
-    from checks import demo_access, demo_compute, demo_data, demo_detection, demo_network
+    from checks import (
+        demo_access,
+        demo_compute,
+        demo_data,
+        demo_detection,
+        demo_network,
+        demo_policies,
+    )
 
-    for area in (demo_data, demo_detection, demo_access, demo_compute, demo_network):
+    for area in (demo_data, demo_detection, demo_access, demo_compute, demo_network, demo_policies):
         area.seed()
 
 

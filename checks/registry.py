@@ -207,6 +207,7 @@ class Context:
     account_id: str
     regions: tuple[str, ...]  # every region of the scan (for GLOBAL checks that look around)
     calls: CallLayer
+    home_region: str = ""  # where GLOBAL checks run: regional checks read global services there
 
     @property
     def partition(self) -> str:

@@ -123,6 +123,7 @@ def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:
         account_id=aws.account_id,
         regions=aws.regions,
         calls=calls,
+        home_region=aws.home_region,
     )
     try:
         with as_of(aws.as_of):

@@ -134,3 +134,8 @@ def simulated_harness(regions: tuple[str, ...] = REGIONS) -> Iterator[Harness]:
 def failing_ids(result: CheckResult) -> set[str]:
     """Ids of the failing resources of one result."""
     return {r.id for r in result.failing}
+
+
+def not_in_place_ids(result: CheckResult) -> set[str]:
+    """Ids of the resources an advisory check found without the optional control."""
+    return {r.id for r in result.not_in_place}

@@ -12,6 +12,7 @@ from checks.registry import Context, Outcome, Scope, check, failed, passed
     service="accessanalyzer",
     scope=Scope.REGIONAL,
     actions=("access-analyzer:ListAnalyzers",),
+    advisory=True,
 )
 def access_analyzer(ctx: Context) -> Outcome:
     analyzers = ctx.call("accessanalyzer", "list_analyzers").get("analyzers", [])

@@ -12,6 +12,7 @@ from checks.registry import Context, Outcome, Scope, check, failed, passed
     service="account",
     scope=Scope.GLOBAL,
     actions=("account:GetAlternateContact",),
+    advisory=True,
 )
 def security_contact(ctx: Context) -> Outcome:
     response = ctx.call_if_exists(

@@ -42,6 +42,7 @@ DATA_STORE_ACTIONS = (
     scope=Scope.REGIONAL,
     actions=("backup:ListBackupPlans", "backup:ListBackupSelections", *DATA_STORE_ACTIONS),
     services=("backup", "ec2", "rds", "dynamodb", "efs"),
+    advisory=True,
 )
 def backup_plans_assigned(ctx: Context) -> Outcome:
     plans = backup_plans(ctx)

@@ -92,6 +92,7 @@ def _remediation_configurations(ctx: Context) -> list[dict[str, Any]]:
         "events:ListTargetsByRule",
     ),
     services=("config", "securityhub", "events"),
+    advisory=True,
 )
 def remediation(ctx: Context) -> Outcome:
     errors: list[CallFailed] = []
@@ -159,6 +160,7 @@ def remediation(ctx: Context) -> Outcome:
     scope=Scope.REGIONAL,
     actions=("config:DescribeConfigRules", "cloudformation:ListStackSets"),
     services=("config", "cloudformation"),
+    advisory=True,
 )
 def standard_controls(ctx: Context) -> Outcome:
     errors: list[CallFailed] = []
@@ -233,6 +235,7 @@ ENCRYPTION_RULES = frozenset(
     service="config",
     scope=Scope.REGIONAL,
     actions=("config:DescribeConfigRules",),
+    advisory=True,
 )
 def config_encryption_rules(ctx: Context) -> Outcome:
     rules = ctx.call("config", "describe_config_rules").get("ConfigRules", [])

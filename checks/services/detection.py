@@ -74,6 +74,7 @@ def _threat_services(ctx: Context) -> Iterator[tuple[str, Any]]:
         "access-analyzer:ListAnalyzers",
     ),
     services=("guardduty", "securityhub", "inspector2", "accessanalyzer"),
+    advisory=True,
 )
 def threat_services(ctx: Context) -> Outcome:
     errors: list[CallFailed] = []

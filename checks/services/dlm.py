@@ -15,6 +15,7 @@ from checks.services.ec2 import volumes
     scope=Scope.REGIONAL,
     actions=("dlm:GetLifecyclePolicies", "ec2:DescribeVolumes", "backup:ListBackupPlans"),
     services=("dlm", "ec2", "backup"),
+    advisory=True,
 )
 def dlm_policies(ctx: Context) -> Outcome:
     if not volumes(ctx):

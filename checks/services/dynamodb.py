@@ -58,6 +58,7 @@ def dynamodb_table_encryption(ctx: Context) -> Outcome:
     service="dynamodb",
     scope=Scope.REGIONAL,
     actions=("dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource"),
+    advisory=True,
 )
 def dynamodb_classification_tag(ctx: Context) -> Outcome:
     found: list[Resource] = []

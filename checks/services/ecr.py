@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from checks import resource_policies
 from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
+from checks.resource_policies import Holder
 from checks.result import Resource
 
 DESCRIBE_REPOSITORIES = "ecr:DescribeRepositories"
@@ -103,3 +105,30 @@ def pull_through_cache(ctx: Context) -> Outcome:
         )
         for r in rules
     ]
+
+
+def repository_policies(ctx: Context) -> list[Holder]:
+    holders: list[Holder] = []
+    for repo in repositories(ctx):
+        response = ctx.call_if_exists(
+            "ecr",
+            "get_repository_policy",
+            absent={"RepositoryPolicyNotFoundException"},
+            repositoryName=repo["repositoryName"],
+        )
+        holders.append(
+            Holder(
+                str(repo["repositoryArn"]), None if response is None else response.get("policyText")
+            )
+        )
+    return holders
+
+
+resource_policies.declare(
+    service="ecr",
+    what="repository",
+    public_id="ecr.repository_policy_public",
+    cross_account_id="ecr.repository_policy_cross_account",
+    list_holders=repository_policies,
+    actions=(DESCRIBE_REPOSITORIES, "ecr:GetRepositoryPolicy"),
+)

@@ -64,6 +64,7 @@ def finding_rules(ctx: Context) -> list[tuple[dict[str, Any], list[str], list[st
     scope=Scope.REGIONAL,
     actions=("events:ListRules", "events:ListTargetsByRule", "detective:ListGraphs"),
     services=("events", "detective"),
+    advisory=True,
 )
 def finding_correlation(ctx: Context) -> Outcome:
     errors: list[CallFailed] = []

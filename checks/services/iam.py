@@ -671,6 +671,7 @@ def _trust_summary(document: Any) -> str:
     service="iam",
     scope=Scope.GLOBAL,
     actions=AUTH_DETAILS,
+    advisory=True,
 )
 def incident_response_role(ctx: Context) -> Outcome:
     found: list[Resource] = []
@@ -709,6 +710,7 @@ def _allows_support(document: Any) -> bool:
     service="iam",
     scope=Scope.GLOBAL,
     actions=AUTH_DETAILS,
+    advisory=True,
 )
 def support_role(ctx: Context) -> Outcome:
     details = authorization_details(ctx)

@@ -25,6 +25,7 @@ INSPECTOR_ON = {"ENABLED", "ENABLING"}
         LIST_FUNCTIONS,
     ),
     services=("inspector2", "ec2", "ecr", "lambda"),
+    advisory=True,
 )
 def inspector_compute_scanning(ctx: Context) -> Outcome:
     present = {

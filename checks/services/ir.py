@@ -18,6 +18,7 @@ from checks.services.common import across_regions
     service="detective",
     scope=Scope.REGIONAL,
     actions=("detective:ListGraphs", "detective:ListInvitations"),
+    advisory=True,
 )
 def detective(ctx: Context) -> Outcome:
     graphs = ctx.call_items("detective", "list_graphs", "GraphList")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.lib.policy import as_list as _as_list
-from checks.lib.policy import document as _document
+from checks import resource_policies
 from checks.registry import Context, Outcome, Scope, check, failed, passed
+from checks.resource_policies import Holder
 from checks.result import Resource
 
 
@@ -63,39 +63,24 @@ def kms_key_rotation(ctx: Context) -> Outcome:
     return found
 
 
-def _open_principal(principal: Any) -> bool:
-    if principal == "*":
-        return True
-    if isinstance(principal, dict):
-        return "*" in _as_list(principal.get("AWS"))
-    return False
-
-
-@check(
-    "kms.key_policy_public",
-    'Customer managed KMS key policies do not allow a "*" principal without conditions',
-    bps=("SEC08-BP01", "SEC08-BP04"),
-    service="kms",
-    scope=Scope.REGIONAL,
-    actions=(*KMS_KEYS, "kms:GetKeyPolicy"),
-)
-def kms_key_policy_public(ctx: Context) -> Outcome:
-    found: list[Resource] = []
+def key_policies(ctx: Context) -> list[Holder]:
+    """Every customer managed key (not pending deletion or import) with its key policy."""
+    holders: list[Holder] = []
     for meta in customer_keys(ctx):
         if str(meta.get("KeyState", "")).startswith("Pending"):  # deletion, import, ...
             continue
-        arn = str(meta.get("Arn") or meta.get("KeyId"))
         policy = ctx.call("kms", "get_key_policy", KeyId=meta["KeyId"], PolicyName="default")
-        open_sids = [
-            str(s.get("Sid") or f"statement {n + 1}")
-            for n, s in enumerate(_as_list(_document(policy.get("Policy")).get("Statement")))
-            if isinstance(s, dict)
-            and s.get("Effect") == "Allow"
-            and _open_principal(s.get("Principal"))
-            and not s.get("Condition")
-        ]
-        if open_sids:
-            found.append(failed(arn, f'allows "*" without conditions ({", ".join(open_sids)})'))
-        else:
-            found.append(passed(arn, 'no unconditioned "*" principal'))
-    return found
+        holders.append(Holder(str(meta.get("Arn") or meta.get("KeyId")), policy.get("Policy")))
+    return holders
+
+
+resource_policies.declare(
+    service="kms",
+    what="key",
+    public_id="kms.key_policy_public",
+    cross_account_id="kms.key_policy_cross_account",
+    list_holders=key_policies,
+    actions=(*KMS_KEYS, "kms:GetKeyPolicy"),
+    public_bps=("SEC08-BP01", "SEC08-BP04", "SEC03-BP07"),
+    public_title="Customer managed KMS key policies let no one in without a restricting condition",
+)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from checks import resource_policies
 from checks.calls import CallFailed
 from checks.lib.secrets import plaintext_secrets
 from checks.registry import Context, Outcome, Scope, check, failed, passed
+from checks.resource_policies import Holder
 from checks.result import Cause, Resource
 
 
@@ -64,6 +66,7 @@ def _signing_policy(ctx: Context, config_arn: str) -> str | None:
     service="lambda",
     scope=Scope.REGIONAL,
     actions=(LIST_FUNCTIONS, "lambda:GetFunctionCodeSigningConfig", "lambda:GetCodeSigningConfig"),
+    advisory=True,
 )
 def lambda_code_signing(ctx: Context) -> Outcome:
     found: list[Resource] = []
@@ -84,3 +87,25 @@ def lambda_code_signing(ctx: Context) -> Outcome:
         else:
             found.append(failed(arn, "code signing configuration only warns on unsigned code"))
     return found
+
+
+def function_policies(ctx: Context) -> list[Holder]:
+    """Every function with its resource policy (None when it has none)."""
+    holders: list[Holder] = []
+    for function in functions(ctx):
+        arn = str(function.get("FunctionArn") or function.get("FunctionName"))
+        response = ctx.call_if_exists(
+            "lambda", "get_policy", absent={"ResourceNotFoundException"}, FunctionName=arn
+        )
+        holders.append(Holder(arn, None if response is None else response.get("Policy")))
+    return holders
+
+
+resource_policies.declare(
+    service="lambda",
+    what="function",
+    public_id="lambda.function_policy_public",
+    cross_account_id="lambda.function_policy_cross_account",
+    list_holders=function_policies,
+    actions=(LIST_FUNCTIONS, "lambda:GetPolicy"),
+)

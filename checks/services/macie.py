@@ -28,6 +28,7 @@ def _macie_not_enabled(error: CallFailed) -> bool:
         "macie2:GetAutomatedDiscoveryConfiguration",
         "macie2:ListClassificationJobs",
     ),
+    advisory=True,
 )
 def macie_discovery(ctx: Context) -> Outcome:
     try:

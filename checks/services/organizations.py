@@ -31,6 +31,7 @@ def organization(ctx: Context) -> dict[str, Any] | None:
     service="organizations",
     scope=Scope.GLOBAL,
     actions=("organizations:DescribeOrganization",),
+    advisory=True,
 )
 def organizations_member(ctx: Context) -> Outcome:
     org = organization(ctx)

@@ -243,6 +243,7 @@ def rds_public_access(ctx: Context) -> Outcome:
     service="rds",
     scope=Scope.REGIONAL,
     actions=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
+    advisory=True,
 )
 def rds_classification_tag(ctx: Context) -> Outcome:
     found: list[Resource] = []

@@ -7,8 +7,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from checks import resource_policies
 from checks.lib.policy import as_list as _as_list
 from checks.registry import Context, Outcome, Scope, Verdict, check, failed, passed
+from checks.resource_policies import Holder
 from checks.result import Cause, Resource, Status
 from checks.services.common import _classified, _few, _list
 
@@ -249,25 +251,49 @@ def s3_bucket_public_access_block(ctx: Context) -> Outcome:
     return per_bucket(ctx, examine)
 
 
+def bucket_policy(ctx: Context, name: str) -> Any:
+    """The bucket's policy document (JSON text), or None when it has none."""
+    response = ctx.call_if_exists(
+        "s3", "get_bucket_policy", absent={"NoSuchBucketPolicy"}, Bucket=name
+    )
+    return None if response is None else response.get("Policy")
+
+
+def bucket_policies(ctx: Context) -> list[Holder]:
+    return [
+        Holder(bucket_arn(ctx, name), bucket_policy(ctx, name))
+        for name in bucket_names(ctx)
+        if VALID_BUCKET.match(name)
+    ]
+
+
 @check(
     "s3.bucket_public",
     "No S3 bucket is public through its policy or ACL",
-    bps=("SEC08-BP04",),
+    bps=("SEC08-BP04", "SEC03-BP07"),
     service="s3",
     scope=Scope.GLOBAL,
-    actions=(*S3_LIST, *S3_BLOCK, "s3:GetBucketPolicyStatus", "s3:GetBucketAcl"),
+    actions=(*S3_LIST, *S3_BLOCK, "s3:GetBucketPolicy", "s3:GetBucketAcl"),
     services=("s3", "s3control"),
 )
 def s3_bucket_public(ctx: Context) -> Outcome:
     def examine(name: str) -> Resource:
+        arn = bucket_arn(ctx, name)
         block = effective_block(ctx, name)
-        problems = []
-        if not block["RestrictPublicBuckets"]:
-            status = ctx.call_if_exists(
-                "s3", "get_bucket_policy_status", absent={"NoSuchBucketPolicy"}, Bucket=name
-            )
-            if (status or {}).get("PolicyStatus", {}).get("IsPublic"):
-                problems.append("bucket policy is public")
+        problems: list[str] = []
+        notes: list[str] = []
+        (policy,) = resource_policies.public_findings(
+            ctx, [Holder(arn, bucket_policy(ctx, name))], "bucket"
+        )
+        if policy.status is Status.UNKNOWN:
+            return policy
+        if policy.status is Status.FAIL:
+            if block["RestrictPublicBuckets"]:
+                notes.append("its public policy is blocked by Block Public Access")
+            else:
+                problems.append(f"bucket policy is {policy.detail}")
+        else:
+            notes.append(policy.detail)
         if not block["IgnorePublicAcls"]:
             grants = ctx.call("s3", "get_bucket_acl", Bucket=name).get("Grants", [])
             groups = sorted(
@@ -279,13 +305,22 @@ def s3_bucket_public(ctx: Context) -> Outcome:
             )
             if groups:
                 problems.append(f"ACL grants access to {' and '.join(groups)}")
-        arn = bucket_arn(ctx, name)
         if problems:
             return failed(arn, "; ".join(problems))
-        else:
-            return passed(arn, "not public by policy or ACL")
+        return passed(arn, "; ".join(["not public by policy or ACL", *notes]))
 
     return per_bucket(ctx, examine)
+
+
+resource_policies.declare(
+    service="s3",
+    what="bucket",
+    public_id=None,  # s3.bucket_public above also reads ACLs and Block Public Access
+    cross_account_id="s3.bucket_cross_account",
+    list_holders=bucket_policies,
+    actions=(*S3_LIST, "s3:GetBucketPolicy"),
+    scope=Scope.GLOBAL,
+)
 
 
 @check(
@@ -295,6 +330,7 @@ def s3_bucket_public(ctx: Context) -> Outcome:
     service="s3",
     scope=Scope.GLOBAL,
     actions=(*S3_LIST, "s3:GetBucketTagging"),
+    advisory=True,
 )
 def s3_classification_tag(ctx: Context) -> Outcome:
     def examine(name: str) -> Resource:
@@ -313,6 +349,7 @@ def s3_classification_tag(ctx: Context) -> Outcome:
     service="s3",
     scope=Scope.GLOBAL,
     actions=(*S3_LIST, "s3:GetLifecycleConfiguration"),
+    advisory=True,
 )
 def s3_lifecycle(ctx: Context) -> Outcome:
     def examine(name: str) -> Resource:

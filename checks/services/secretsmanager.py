@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from checks import resource_policies
 from checks.clock import scan_now
 from checks.lib.dates import Unreadable, age_days
 from checks.registry import (
@@ -16,6 +17,7 @@ from checks.registry import (
     passed,
     undecided,
 )
+from checks.resource_policies import Holder
 from checks.result import Resource
 
 
@@ -77,3 +79,23 @@ def secrets_rotation(ctx: Context) -> Outcome:
         else:
             found.append(passed(arn, "rotation on"))
     return found
+
+
+def secret_policies(ctx: Context) -> list[Holder]:
+    holders: list[Holder] = []
+    for secret in ctx.call("secretsmanager", "list_secrets").get("SecretList", []):
+        arn = str(secret.get("ARN") or secret.get("Name"))
+        response = ctx.call("secretsmanager", "get_resource_policy", SecretId=arn)
+        holders.append(Holder(arn, response.get("ResourcePolicy")))
+    return holders
+
+
+resource_policies.declare(
+    service="secretsmanager",
+    what="secret",
+    public_id="secretsmanager.resource_policy_public",
+    cross_account_id="secretsmanager.resource_policy_cross_account",
+    list_holders=secret_policies,
+    actions=("secretsmanager:ListSecrets", "secretsmanager:GetResourcePolicy"),
+    public_bps=("SEC03-BP07", "SEC08-BP04"),
+)

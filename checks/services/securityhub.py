@@ -33,6 +33,7 @@ def _standard_name(subscription: dict[str, Any]) -> str:
     service="securityhub",
     scope=Scope.REGIONAL,
     actions=("securityhub:DescribeHub",),
+    advisory=True,
 )
 def hub_enabled(ctx: Context) -> Outcome:
     found = hub(ctx)
@@ -91,6 +92,7 @@ def finding_aggregator(ctx: Context) -> Outcome:
         "config:DescribeConformancePacks",
     ),
     services=("securityhub", "config"),
+    advisory=True,
 )
 def control_standards(ctx: Context) -> Outcome:
     errors: list[CallFailed] = []

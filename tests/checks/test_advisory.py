@@ -7,13 +7,15 @@ JSON, `--fail-on` and the scan table keep advisories apart from failures.
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks.registry import Check, Context, Scope, Verdict, failed, passed
+from checks.registry import Check, Context, Scope, Verdict, all_checks, failed, passed
 from checks.report import fail_on_met, scan_json
 from checks.result import (
     CheckResult,
@@ -26,6 +28,8 @@ from checks.result import (
 )
 from checks.runner import run_scan
 from questions import EvidenceRole, security_pillar
+
+README = Path(__file__).parents[2] / "README.md"
 
 
 def _check(id: str, function: Any, *, advisory: bool) -> Check:
@@ -167,3 +171,16 @@ def test_scan_table_shows_advisories_apart_from_failures():
     assert Status.ADVISORY.label in advisory_row and "FAIL" not in advisory_row
     assert "not in place: r2" in text
     assert "1 FAIL, 1 ADVISORY" in text
+
+
+# --- the declarations and the README ------------------------------------------------------
+
+
+def test_readme_lists_exactly_the_advisory_checks():
+    """The README's advisory table names every advisory check, and only those."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("### Advisory checks", 1)[1].split("\n### ", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z0-9_.]+)` \|", section, flags=re.M))
+    declared = {c.id for c in all_checks() if c.advisory}
+    assert declared, "no check is declared advisory"
+    assert listed == declared

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checks.demo import ACCOUNT_ID
 from checks.result import Cause, CheckResult, Status
-from checks.testing import Harness, failing_ids
+from checks.testing import Harness, not_in_place_ids
 
 EU, US = "eu-west-1", "us-east-1"
 
@@ -21,7 +21,7 @@ def test_backup_plans_fail_only_where_data_stores_exist(account):
     _volume(account)
     results = account.run("backup.plans")
     assert results[US].status is Status.NOT_APPLICABLE  # nothing to back up there
-    assert failing_ids(results[EU]) == {f"{ACCOUNT_ID}/{EU}"}
+    assert not_in_place_ids(results[EU]) == {f"{ACCOUNT_ID}/{EU}"}
 
 
 def test_backup_plans_read_resource_assignments(account):
@@ -40,9 +40,9 @@ def test_backup_plans_read_resource_assignments(account):
         "list_backup_selections", {"BackupSelectionsList": []}, {"BackupPlanId": "p2"}
     )
     result = eu(account, "backup.plans")
-    assert result.status is Status.FAIL
-    assert failing_ids(result) == {plans[1]["BackupPlanArn"]}
-    assert "no resources assigned" in result.failing[0].detail
+    assert result.status is Status.ADVISORY
+    assert not_in_place_ids(result) == {plans[1]["BackupPlanArn"]}
+    assert "no resources assigned" in result.not_in_place[0].detail
 
 
 def test_backup_selections_unsupported_is_unknown(account):

@@ -6,7 +6,7 @@ import json
 
 from checks.demo import ACCOUNT_ID
 from checks.result import Cause, CheckResult, Status
-from checks.testing import Harness, failing_ids
+from checks.testing import Harness, failing_ids, not_in_place_ids
 
 EU, US = "eu-west-1", "us-east-1"
 
@@ -72,8 +72,8 @@ LAMBDA = f"arn:aws:lambda:{EU}:{ACCOUNT_ID}:function:enrich"
 def test_remediation_fails_when_nothing_remediates(account):
     _finding_rule(account, EU, f"arn:aws:sns:{EU}:{ACCOUNT_ID}:alerts")  # notifies only
     result = account.run("config.remediation")[EU]
-    assert result.status is Status.FAIL
-    assert failing_ids(result) == {WHERE_EU}
+    assert result.status is Status.ADVISORY
+    assert not_in_place_ids(result) == {WHERE_EU}
 
 
 def test_remediation_through_eventbridge(account):
@@ -133,7 +133,7 @@ def test_remediation_unknown(account):
 
 def test_standard_controls(account):
     results = account.run("config.standard_controls")
-    assert failing_ids(results[EU]) == {WHERE_EU}
+    assert not_in_place_ids(results[EU]) == {WHERE_EU}
     account.client("config", EU).put_config_rule(
         ConfigRule={
             "ConfigRuleName": "encrypted-volumes",
@@ -143,7 +143,7 @@ def test_standard_controls(account):
     results = account.run("config.standard_controls")
     assert results[EU].status is Status.PASS
     assert "1 active AWS Config rule" in results[EU].resources[0].detail
-    assert results[US].status is Status.FAIL
+    assert results[US].status is Status.ADVISORY
 
 
 def test_standard_controls_stacksets(account):
@@ -185,7 +185,7 @@ def test_config_encryption_rules(account):
             "InputParameters": json.dumps({"tag1Key": "owner"}),
         }
     )
-    assert eu(account, "config.encryption_rules").status is Status.FAIL
+    assert eu(account, "config.encryption_rules").status is Status.ADVISORY
     config.put_config_rule(
         ConfigRule={
             "ConfigRuleName": "rds-encrypted",

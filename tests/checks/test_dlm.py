@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checks.demo import ACCOUNT_ID
 from checks.result import Cause, CheckResult, Status
-from checks.testing import Harness, failing_ids
+from checks.testing import Harness, not_in_place_ids
 
 EU, US = "eu-west-1", "us-east-1"
 
@@ -38,7 +38,7 @@ def test_dlm_none_fails_unless_aws_backup_plans_exist(account):
     stub.add_response(
         "get_lifecycle_policies", {"Policies": [{"PolicyId": "p", "State": "DISABLED"}]}
     )
-    assert failing_ids(eu(account, "dlm.ebs_snapshot_policies")) == {f"{ACCOUNT_ID}/{EU}"}
+    assert not_in_place_ids(eu(account, "dlm.ebs_snapshot_policies")) == {f"{ACCOUNT_ID}/{EU}"}
     stub.add_response("get_lifecycle_policies", {"Policies": []})
     account.client("backup").create_backup_plan(
         BackupPlan={

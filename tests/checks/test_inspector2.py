@@ -8,7 +8,7 @@ import zipfile
 
 from checks.demo import ACCOUNT_ID, EXAMPLE_AMI
 from checks.result import Cause, Status
-from checks.testing import Harness, failing_ids
+from checks.testing import Harness, not_in_place_ids
 
 EU, US = "eu-west-1", "us-east-1"
 
@@ -83,14 +83,14 @@ def test_inspector_fails_where_compute_is_not_scanned(account):
     launch(account)
     function(account, "api")
     result = account.run("inspector2.compute_scanning")[EU]
-    assert result.status is Status.FAIL
-    assert failing_ids(result) == {WHERE}
-    assert "EC2 (1 instance)" in result.failing[0].detail
-    assert "Lambda (1 function)" in result.failing[0].detail
+    assert result.status is Status.ADVISORY
+    assert not_in_place_ids(result) == {WHERE}
+    assert "EC2 (1 instance)" in result.not_in_place[0].detail
+    assert "Lambda (1 function)" in result.not_in_place[0].detail
     account.client("inspector2", EU).enable(accountIds=[ACCOUNT_ID], resourceTypes=["EC2"])
     result = account.run("inspector2.compute_scanning")[EU]
-    assert result.status is Status.FAIL
-    assert "EC2" not in result.failing[0].detail and "Lambda" in result.failing[0].detail
+    assert result.status is Status.ADVISORY
+    assert "EC2" not in result.not_in_place[0].detail and "Lambda" in result.not_in_place[0].detail
 
 
 def test_inspector_passes_when_every_present_kind_is_scanned(account):

@@ -6,7 +6,7 @@ from typing import Any
 
 from checks.demo import ACCOUNT_ID
 from checks.result import Cause, CheckResult, Status
-from checks.testing import Harness, failing_ids
+from checks.testing import Harness, not_in_place_ids
 
 EU, US = "eu-west-1", "us-east-1"
 
@@ -21,14 +21,14 @@ def test_macie_not_enabled_fails(account):
         "get_macie_session", "AccessDeniedException", "Macie is not enabled.", 403
     )
     result = eu(account, "macie.sensitive_data_discovery")
-    assert failing_ids(result) == {f"{ACCOUNT_ID}/{EU}"}
-    assert "not enabled" in result.failing[0].detail
+    assert not_in_place_ids(result) == {f"{ACCOUNT_ID}/{EU}"}
+    assert "not enabled" in result.not_in_place[0].detail
 
 
 def test_macie_moto_not_enabled_fails(account):
     account.client("macie2").disable_macie()
     result = eu(account, "macie.sensitive_data_discovery")
-    assert result.status is Status.FAIL
+    assert result.status is Status.ADVISORY
 
 
 def _macie_session(stub: Any, status: str = "ENABLED") -> None:
@@ -60,13 +60,13 @@ def test_macie_on_without_discovery_or_jobs_fails(account):
     cancelled = {"jobId": "j2", "name": "old", "jobStatus": "CANCELLED"}
     stub.add_response("list_classification_jobs", {"items": [cancelled]})
     result = eu(account, "macie.sensitive_data_discovery")
-    assert failing_ids(result) == {f"{ACCOUNT_ID}/{EU}"}
+    assert not_in_place_ids(result) == {f"{ACCOUNT_ID}/{EU}"}
 
 
 def test_macie_paused_fails(account):
     stub = account.stub("macie2", EU)
     _macie_session(stub, "PAUSED")
-    assert "PAUSED" in eu(account, "macie.sensitive_data_discovery").failing[0].detail
+    assert "PAUSED" in eu(account, "macie.sensitive_data_discovery").not_in_place[0].detail
 
 
 def test_macie_unsupported_is_unknown(account):

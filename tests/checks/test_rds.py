@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from checks.result import CheckResult, Status
-from checks.testing import Harness, failing_ids
+from checks.testing import Harness, failing_ids, not_in_place_ids
 
 EU, US = "eu-west-1", "us-east-1"
 
@@ -144,7 +144,7 @@ def test_rds_classification_tag(account):
     assert eu(account, "rds.classification_tag").status is Status.PASS
     untagged = db_instance(account, "untagged")
     result = eu(account, "rds.classification_tag")
-    assert failing_ids(result) == {untagged}
+    assert not_in_place_ids(result) == {untagged}
     assert {r.id for r in result.resources} == {tagged, untagged}
 
 

@@ -29,9 +29,19 @@ async def wait_for(pilot: object, condition: object, tries: int = 400) -> None:
 
 
 async def settle(pilot: object, app: PillarApp) -> None:
+    """Every change submitted so far is on disk and the review screen has shown it."""
     await pilot.pause()  # type: ignore[attr-defined]
     if app.saver is not None:
-        assert app.saver.wait_idle(5)
+        assert app.saver.wait_idle(20)
+    # The writer has posted its last ReviewSaved; wait until the screen has handled it.
+    await wait_for(
+        pilot,
+        lambda: all(
+            screen.save_state != "saving…"
+            for screen in app.screen_stack
+            if isinstance(screen, ReviewScreen)
+        ),
+    )
     await pilot.pause()  # type: ignore[attr-defined]
 
 

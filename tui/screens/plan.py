@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -67,7 +67,7 @@ class PlanScreen(Screen[None]):
         Binding("e", "export", "export Markdown", id="plan.export"),
     ]
 
-    review: reactive[Review] = reactive(cast(Review, None), init=False)
+    review: var[Review] = var(cast(Review, None), init=False)
     """The review as last saved; the plan is built from it."""
 
     def __init__(self, review: Review, pillar: Pillar, *, editable: bool = False) -> None:

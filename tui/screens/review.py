@@ -1,8 +1,10 @@
 """The guided review: questions on the left, the current question with its best practices,
 evidence and notes on the right.
 
-The screen's state is its reactives: the review (as last saved), the question on screen, the
-selected best practice, the save state. Watchers hand them to the widgets. A key press
+The screen's state is its reactive vars: the review (as last saved) and the parts of it that
+others watch (responses, evidence), the question on screen, the selected best practice, the
+save state. Watchers hand them to the widgets (vars, not reactives: a change repaints only
+the widgets that changed, never the whole screen). A key press
 captures what it needs and submits a change to the Saver; the change is shown once the
 store says it is durable (`ReviewSaved`, handled here), or the header says NOT SAVED."""
 
@@ -17,14 +19,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Label, OptionList, Static, TextArea
 
-from checks.result import Proposal
+from checks.result import Proposal, ScanResult
 from questions import Pillar, Question
-from review.model import AnswerStatus, Review, notes_warning
+from review.model import AnswerStatus, Responses, Review, notes_warning
 from review.risk import effective_status, review_risk
 from review.session import AppliedProposals
 from review.vocabulary import ANSWER_LABEL
@@ -193,15 +195,19 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "leave", "home", id="review.home"),
     ]
 
-    review: reactive[Review] = reactive(cast(Review, None), init=False)
+    review: var[Review] = var(cast(Review, None), init=False)
     """The review as last saved (or as opened): every widget follows it."""
-    question: reactive[Question] = reactive(cast(Question, None), init=False)
+    question: var[Question] = var(cast(Question, None), init=False)
     """The question on screen."""
-    selected_bp: reactive[str | None] = reactive(None, init=False)
+    selected_bp: var[str | None] = var(None, init=False)
     """The best practice under the table's cursor (its evidence is shown)."""
-    save_state: reactive[str] = reactive("saved ✓", init=False)
-    compact: reactive[bool] = reactive(False, init=False)
+    save_state: var[str] = var("saved ✓", init=False)
+    compact: var[bool] = var(False, init=False)
     """The question's intro folded away (short terminals, or i)."""
+    responses: var[Responses] = var(cast(Responses, None), init=False)
+    """The review's answers and question states (follows `review`)."""
+    evidence: var[ScanResult | None] = var(None, init=False)
+    """The review's evidence (follows `review`)."""
 
     def __init__(
         self,
@@ -219,6 +225,9 @@ class ReviewScreen(Screen[None]):
         first = pillar.questions[0].id
         wanted = start_question or review.last_question or first
         self.set_reactive(ReviewScreen.review, review)
+        self.set_reactive(ReviewScreen.responses, review.responses)
+        self.set_reactive(ReviewScreen.evidence, review.evidence)
+        self._summary = review_risk(pillar, review.responses)
         self.set_reactive(ReviewScreen.question, self._question_or(wanted, first))
         self.set_reactive(ReviewScreen.save_state, "read-only" if read_only else "saved ✓")
         self._intro_folded: bool | None = None  # None: decided by the terminal size
@@ -271,6 +280,7 @@ class ReviewScreen(Screen[None]):
         self.set_reactive(ReviewScreen.compact, self.app.size.height < self.SHORT)
         # First paint: the watchers' work for the state the screen starts in.
         self.query_one(ReviewHeader).save_state = self.save_state
+        self.watch_responses(self.responses)
         self.watch_review(self.review)
         self.watch_question(self.question)
         self.query_one("#best-practices", BestPracticeTable).focus()
@@ -312,9 +322,21 @@ class ReviewScreen(Screen[None]):
     # --- showing: watchers ----------------------------------------------------------------
 
     def watch_review(self, review: Review) -> None:
-        summary = review_risk(self.pillar, review.responses)
-        self.query_one(ReviewHeader).view = header_view(self.pillar, review, summary)
-        self.query_one(QuestionList).show(self.pillar, review, summary)
+        # The parts others watch: a save that changed neither (e.g. the question visited)
+        # redraws nothing but the header, and only if its line changed.
+        self.responses = review.responses
+        self.evidence = review.evidence
+        self.query_one(ReviewHeader).view = header_view(self.pillar, review, self._summary)
+        bar = self.query_one(WorkshopBar)
+        bar.workshop = review.active_workshop
+        bar.parked = len(review.parking_lot)
+
+    def watch_responses(self, responses: Responses) -> None:
+        self._summary = review_risk(self.pillar, responses)
+        self.query_one(QuestionList).show(self.pillar, self.review, self._summary)
+        self._show_question()
+
+    def watch_evidence(self) -> None:
         self._show_question()
 
     def watch_question(self, question: Question) -> None:
@@ -340,10 +362,7 @@ class ReviewScreen(Screen[None]):
         self._show_card()
         table = self.query_one(BestPracticeTable)
         table.lines = best_practice_rows(self.pillar, question, review)
-        bar = self.query_one(WorkshopBar)
-        bar.workshop = review.active_workshop
-        bar.question_id = question.id
-        bar.parked = len(review.parking_lot)
+        self.query_one(WorkshopBar).question_id = question.id
         self.selected_bp = table.current_bp
         self._show_evidence()
 
@@ -629,7 +648,6 @@ class ReviewScreen(Screen[None]):
 
     def _scan(self, *, auto: bool) -> None:
         """Run the checks (scan screen); the evidence is stored with the review."""
-        from checks.result import ScanResult
         from tui.screens.scan import ScanScreen
 
         if self.read_only:
@@ -645,7 +663,6 @@ class ReviewScreen(Screen[None]):
 
     def action_attach_scans(self) -> None:
         """Pick scan files; merged into the evidence, proposals for unanswered practices."""
-        from checks.result import ScanResult
         from review.attach import ATTACH_AUTHOR, AttachReport, attach_scans
         from review.text import safe_line
         from tui.screens.attach import AttachScanScreen

@@ -1,7 +1,8 @@
 """The widgets of the guided review: question list, question card, best-practice table,
-evidence panel and the progress header. The review screen sets each widget's reactive
-inputs (a value such as a CardView or the table's rows); a widget redraws only when its input
-really changed (reactives compare the values)."""
+evidence panel and the progress header. The review screen sets each widget's input (a
+`var`: a value such as a CardView or the table's rows); the widget's watcher redraws it only
+when the value really changed (Textual compares old and new). `var`, not `reactive`: the
+watcher's own update refreshes just that widget, never the whole screen."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import UTC, datetime
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
@@ -77,8 +78,8 @@ def header_view(pillar: Pillar, review: Review, summary: RiskSummary) -> HeaderV
 class ReviewHeader(Static):
     """One line: review name, environment, progress, risk counts, evidence age, save state."""
 
-    view: reactive[HeaderView | None] = reactive(None, init=False)
-    save_state: reactive[str] = reactive("", init=False)
+    view: var[HeaderView | None] = var(None, init=False)
+    save_state: var[str] = var("", init=False)
 
     def watch_view(self) -> None:
         self._show()
@@ -110,7 +111,7 @@ class ReviewHeader(Static):
 class QuestionList(OptionList):
     """Areas and their questions, each with a progress mark and its risk badge."""
 
-    current: reactive[str] = reactive("", init=False)
+    current: var[str] = var("", init=False)
 
     def watch_current(self, question_id: str) -> None:
         self.highlight_question(question_id)
@@ -169,7 +170,7 @@ class CardView:
 class QuestionCard(Static):
     """The question's title, why it matters and what to ask the room."""
 
-    view: reactive[CardView | None] = reactive(None, init=False)
+    view: var[CardView | None] = var(None, init=False)
 
     def watch_view(self, view: CardView | None) -> None:
         if view is not None:
@@ -211,8 +212,8 @@ class BestPracticeTable(DataTable[Text]):
 
     FIXED = 7 + 6 + EVIDENCE_WIDTH + 4 * 2 + 2  # other columns, cell padding, scrollbar
 
-    lines: reactive[tuple[BestPracticeRow, ...]] = reactive((), init=False)
-    title_width: reactive[int] = reactive(0, init=False)
+    lines: var[tuple[BestPracticeRow, ...]] = var((), init=False)
+    title_width: var[int] = var(0, init=False)
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -315,7 +316,7 @@ def evidence_view(bp: BestPractice, review: Review) -> EvidenceView:
 class EvidencePanel(Static):
     """The selected best practice: its answer, description, and every check's findings."""
 
-    view: reactive[EvidenceView | None] = reactive(None, init=False)
+    view: var[EvidenceView | None] = var(None, init=False)
 
     def watch_view(self, view: EvidenceView | None) -> None:
         if view is not None:

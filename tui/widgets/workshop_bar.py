@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Static
 
 from review.model import Workshop
@@ -27,9 +27,9 @@ class WorkshopBar(Static):
     }
     """
 
-    workshop: reactive[Workshop | None] = reactive(None)
-    question_id: reactive[str] = reactive("")
-    parked: reactive[int] = reactive(0)
+    workshop: var[Workshop | None] = var(None)
+    question_id: var[str] = var("")
+    parked: var[int] = var(0)
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
