@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from checks.testing import Harness, simulated_harness
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests import codebuild_seed by name
 
 
 @pytest.fixture
