@@ -20,7 +20,7 @@ from typing import Any
 from checks.calls import IAM_PREFIX, CallLayer, iam_action
 from checks.demo import simulated_account
 from checks.registry import REGISTRY, all_checks
-from checks.result import CheckResult
+from checks.result import Cause, CheckResult, Status
 from checks.runner import run_scan
 from checks.session import Aws, AwsOptions, connect
 
@@ -139,3 +139,11 @@ def failing_ids(result: CheckResult) -> set[str]:
 def not_in_place_ids(result: CheckResult) -> set[str]:
     """Ids of the resources an advisory check found without the optional control."""
     return {r.id for r in result.not_in_place}
+
+
+def assert_denied(account: Harness, check_id: str, action: str, region: str = REGIONS[0]) -> None:
+    """Refuse `action`, run the check, and assert it ends UNKNOWN naming that action."""
+    account.deny(action)
+    result = account.run(check_id)[region]
+    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
+    assert result.missing_action == action

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from checks.demo import _load_aws_policy
-from checks.result import Cause, Status
 from checks.testing import Harness
 
 EU = "eu-west-1"
@@ -82,10 +81,3 @@ def project(
         serviceRole=service_role or role(account, f"build-{name}", "codebuild"),
     )
     return str(response["project"]["arn"])
-
-
-def denied(account: Harness, check_id: str, action: str, region: str = EU) -> None:
-    account.deny(action)
-    result = account.run(check_id)[region]
-    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
-    assert result.missing_action == action

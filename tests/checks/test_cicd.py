@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from codebuild_seed import denied, project, role
+from codebuild_seed import project, role
 
 from checks.result import Cause, Status
 from checks.testing import Harness, failing_ids
+from checks.testing import assert_denied as denied
 
 EU, US = "eu-west-1", "us-east-1"
 

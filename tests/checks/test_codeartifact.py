@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from checks.demo import ACCOUNT_ID
 from checks.result import Cause, Status
-from checks.testing import Harness
+from checks.testing import assert_denied as denied
 
 EU, US = "eu-west-1", "us-east-1"
-
-
-def denied(account: Harness, check_id: str, action: str, region: str = EU) -> None:
-    account.deny(action)
-    result = account.run(check_id)[region]
-    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
-    assert result.missing_action == action
 
 
 def test_codeartifact_repositories(account):

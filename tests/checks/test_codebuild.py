@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from codebuild_seed import denied, project
+from codebuild_seed import project
 
 from checks.result import Status
+from checks.testing import assert_denied as denied
 from checks.testing import failing_ids
 
 EU, US = "eu-west-1", "us-east-1"

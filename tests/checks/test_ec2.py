@@ -10,6 +10,7 @@ import pytest
 from checks.demo import ACCOUNT_ID, EXAMPLE_AMI
 from checks.result import Cause, Status
 from checks.testing import Harness, failing_ids
+from checks.testing import assert_denied as denied_here
 
 EU, US = "eu-west-1", "us-east-1"
 
@@ -331,13 +332,6 @@ def launch(
         MetadataOptions={"HttpTokens": tokens, "HttpEndpoint": endpoint},
     )
     return str(response["Instances"][0]["InstanceId"])
-
-
-def denied_here(account: Harness, check_id: str, action: str, region: str = EU) -> None:
-    account.deny(action)
-    result = account.run(check_id)[region]
-    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
-    assert result.missing_action == action
 
 
 def instance_page(ids: list[str], token: str | None = None, **options: str) -> dict[str, object]:

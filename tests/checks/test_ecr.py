@@ -5,16 +5,10 @@ from __future__ import annotations
 from checks.demo import ACCOUNT_ID
 from checks.result import Cause, Status
 from checks.services.ecr import _wildcard_match
-from checks.testing import Harness, failing_ids
+from checks.testing import assert_denied as denied
+from checks.testing import failing_ids
 
 EU, US = "eu-west-1", "us-east-1"
-
-
-def denied(account: Harness, check_id: str, action: str, region: str = EU) -> None:
-    account.deny(action)
-    result = account.run(check_id)[region]
-    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
-    assert result.missing_action == action
 
 
 def test_ecr_scanning_pass_fail_and_not_applicable(account):

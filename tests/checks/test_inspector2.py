@@ -7,8 +7,9 @@ import json
 import zipfile
 
 from checks.demo import ACCOUNT_ID, EXAMPLE_AMI
-from checks.result import Cause, Status
+from checks.result import Status
 from checks.testing import Harness, not_in_place_ids
+from checks.testing import assert_denied as denied
 
 EU, US = "eu-west-1", "us-east-1"
 
@@ -65,13 +66,6 @@ def function(account: Harness, name: str, region: str = EU, **extra: object) -> 
         **extra,
     )
     return str(response["FunctionArn"])
-
-
-def denied(account: Harness, check_id: str, action: str, region: str = EU) -> None:
-    account.deny(action)
-    result = account.run(check_id)[region]
-    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
-    assert result.missing_action == action
 
 
 def test_inspector_not_applicable_without_compute(account):

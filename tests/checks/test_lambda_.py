@@ -11,6 +11,7 @@ import pytest
 from checks.demo import ACCOUNT_ID, TRUST_EC2
 from checks.result import Cause, Status
 from checks.testing import Harness, failing_ids, not_in_place_ids
+from checks.testing import assert_denied as denied_here
 
 EU, US = "eu-west-1", "us-east-1"
 
@@ -136,13 +137,6 @@ def plain_function(account: Harness, name: str, region: str = EU, **extra: objec
         **extra,
     )
     return str(response["FunctionArn"])
-
-
-def denied_here(account: Harness, check_id: str, action: str, region: str = EU) -> None:
-    account.deny(action)
-    result = account.run(check_id)[region]
-    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
-    assert result.missing_action == action
 
 
 CSC = f"arn:aws:lambda:{EU}:{ACCOUNT_ID}:code-signing-config:csc-0123456789abcdef0"

@@ -7,6 +7,7 @@ import json
 from checks.demo import ACCOUNT_ID, EXAMPLE_AMI
 from checks.result import Cause, Status
 from checks.testing import Harness, failing_ids
+from checks.testing import assert_denied as denied
 
 EU, US = "eu-west-1", "us-east-1"
 
@@ -32,13 +33,6 @@ def launch(
         MetadataOptions={"HttpTokens": tokens, "HttpEndpoint": endpoint},
     )
     return str(response["Instances"][0]["InstanceId"])
-
-
-def denied(account: Harness, check_id: str, action: str, region: str = EU) -> None:
-    account.deny(action)
-    result = account.run(check_id)[region]
-    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
-    assert result.missing_action == action
 
 
 def test_managed_instances_not_applicable_without_running_instances(account):
