@@ -168,6 +168,49 @@ def test_instance_public_ip_names_the_internet_gateway(account):
     assert gateway in result.failing[0].detail
 
 
+def test_instance_public_ip_ipv6_address_with_an_ipv6_default_route(account):
+    # No public IPv4, but a global IPv6 address in a subnet whose ::/0 route goes to an
+    # internet gateway: reachable from the internet.
+    def reservation(instance_id: str, subnet: str) -> dict[str, Any]:
+        interface = {"Ipv6Addresses": [{"Ipv6Address": f"2001:db8::{instance_id[-1]}"}]}
+        return {
+            "Instances": [
+                {
+                    "InstanceId": instance_id,
+                    "SubnetId": subnet,
+                    "VpcId": "vpc-1",
+                    "State": {"Name": "running"},
+                    "NetworkInterfaces": [interface],
+                }
+            ]
+        }
+
+    def table(subnet: str, route: dict[str, str]) -> dict[str, Any]:
+        return {"VpcId": "vpc-1", "Associations": [{"SubnetId": subnet}], "Routes": [route]}
+
+    stub = account.stub("ec2", EU)
+    stub.add_response(
+        "describe_instances",
+        {"Reservations": [reservation("i-1", "subnet-1"), reservation("i-2", "subnet-2")]},
+    )
+    stub.add_response(
+        "describe_route_tables",
+        {
+            "RouteTables": [
+                table("subnet-1", {"DestinationIpv6CidrBlock": "::/0", "GatewayId": "igw-1"}),
+                table(
+                    "subnet-2",
+                    {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1"},
+                ),
+            ]
+        },
+    )
+    result = account.run("ec2.instance_public_ip")[EU]
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {f"arn:aws:ec2:{EU}:123456789012:instance/i-1"}
+    assert "IPv6 address 2001:db8::1" in result.failing[0].detail
+
+
 def test_default_vpc_unused(account):
     result = account.run("ec2.default_vpc_unused")[EU]
     assert result.status is Status.PASS  # exists, empty
@@ -509,6 +552,42 @@ def test_instance_admin_ports(account):
     details = {r.id: r.detail for r in result.resources}
     assert details[instance_arn(ids["ssh"])] == f"SSH (22) from 0.0.0.0/0 via {ssh} (ssh)"
     assert "RDP (3389) from ::/0" in details[instance_arn(ids["v6"])]
+
+
+@pytest.mark.parametrize(("port", "label"), [(22, "SSH"), (3389, "RDP")])
+def test_instance_admin_ports_ipv6_world_on_an_admin_port(account, port, label):
+    v6 = _group(account, f"v6-{port}", tcp(port, port, "::/0"))
+    v6_office = _group(account, f"v6-office-{port}", tcp(port, port, "2001:db8::/32"))
+    ec2 = account.client("ec2", EU)
+    ids = {
+        name: ec2.run_instances(
+            ImageId=EXAMPLE_AMI, MinCount=1, MaxCount=1, SecurityGroupIds=[group]
+        )["Instances"][0]["InstanceId"]
+        for name, group in (("open", v6), ("office", v6_office))
+    }
+    result = account.run("ec2.instance_admin_ports")[EU]
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {instance_arn(ids["open"])}
+    assert result.failing[0].detail == f"{label} ({port}) from ::/0 via {v6} (v6-{port})"
+
+
+def test_nacl_admin_ports_ipv6_world(account):
+    vpc, _ = private_vpc(account)
+    ec2 = account.client("ec2")
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(
+        NetworkAclId=acl,
+        RuleNumber=100,
+        Protocol="6",
+        RuleAction="allow",
+        Egress=False,
+        Ipv6CidrBlock="::/0",
+        PortRange={"From": 3389, "To": 3389},
+    )
+    result = account.run("ec2.nacl_admin_ports")[EU]
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {f"arn:aws:ec2:{EU}:123456789012:network-acl/{acl}"}
+    assert "rule 100 allows RDP (3389) from ::/0" in result.failing[0].detail
 
 
 def test_instance_admin_ports_denied(account):
