@@ -13,9 +13,12 @@ from typing import Any
 
 from checks.calls import CallFailed
 from checks.lib.dates import Unreadable, age_days
-from checks.lib.policy import allows_everything, trusted_accounts
-from checks.lib.policy import as_list as _as_list
-from checks.lib.policy import document as policy_document
+from checks.lib.policy import (
+    allowed_principals,
+    allows_everything,
+    allows_whole_service,
+    trusted_accounts,
+)
 from checks.lib.secrets import words
 from checks.registry import (
     Context,
@@ -652,16 +655,7 @@ SUPPORT_POLICY_SUFFIX = ":iam::aws:policy/AWSSupportAccess"
 
 
 def _trust_summary(document: Any) -> str:
-    principals: list[str] = []
-    for statement in _as_list(policy_document(document).get("Statement", [])):
-        if isinstance(statement, dict) and statement.get("Effect") == "Allow":
-            principal = statement.get("Principal")
-            if isinstance(principal, dict):
-                for values in principal.values():
-                    principals += [str(v) for v in _as_list(values)]
-            elif principal is not None:
-                principals.append(str(principal))
-    return ", ".join(sorted(set(principals))) or "nobody"
+    return ", ".join(allowed_principals(document)) or "nobody"
 
 
 @check(
@@ -695,12 +689,7 @@ def incident_response_role(ctx: Context) -> Outcome:
 
 
 def _allows_support(document: Any) -> bool:
-    for statement in _as_list(policy_document(document).get("Statement", [])):
-        if isinstance(statement, dict) and statement.get("Effect") == "Allow":
-            actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
-            if "support:*" in actions:
-                return True
-    return False
+    return allows_whole_service(document, "support")
 
 
 @check(
