@@ -11,7 +11,7 @@ from checks.lib.policy import denies_insecure_transport, readable
 from checks.registry import Context, Outcome, Scope, Verdict, check, failed, passed, undecided
 from checks.resource_policies import Holder
 from checks.result import Cause, Resource, Status
-from checks.services.common import _classified, _few, _list
+from checks.services.common import _classified, _few, _list, policy_document
 
 
 @check(
@@ -226,7 +226,7 @@ def bucket_policy(ctx: Context, name: str) -> Any:
     response = ctx.call_if_exists(
         "s3", "get_bucket_policy", absent={"NoSuchBucketPolicy"}, Bucket=name
     )
-    return None if response is None else response.get("Policy")
+    return policy_document(response, "Policy")
 
 
 def bucket_policies(ctx: Context) -> list[Holder]:

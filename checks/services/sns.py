@@ -6,6 +6,7 @@ from checks import resource_policies
 from checks.registry import Context, Outcome, Scope, check, failed, passed
 from checks.resource_policies import Holder
 from checks.result import Resource
+from checks.services.common import policy_document
 
 
 @check(
@@ -34,7 +35,7 @@ def topic_policies(ctx: Context) -> list[Holder]:
     for topic in ctx.call("sns", "list_topics").get("Topics", []):
         arn = str(topic["TopicArn"])
         attributes = ctx.call("sns", "get_topic_attributes", TopicArn=arn).get("Attributes", {})
-        holders.append(Holder(arn, attributes.get("Policy")))
+        holders.append(Holder(arn, policy_document(attributes, "Policy")))  # every topic has one
     return holders
 
 
