@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from checks.calls import CallFailed
+from checks.declare import Fail, Judgement, Pass
 from checks.registry import Context, Outcome, Verdict, failed, passed
 from checks.result import Resource, Status
 
@@ -85,6 +86,14 @@ def _classification(tags: Iterable[dict[str, Any]], key: str = "Key") -> str | N
             value = tag.get("Value", tag.get("value", ""))
             return f"{name}={value}"
     return None
+
+
+def classified(tags: Iterable[dict[str, Any]], what: str) -> Judgement:
+    """A resource's classification tag, judged (for `checks.declare` judges)."""
+    label = _classification(tags)
+    if label:
+        return Pass(f"{what} tagged {label}")
+    return Fail(f"{what} has no classification or sensitivity tag")
 
 
 def _classified(arn: str, tags: Iterable[dict[str, Any]], what: str) -> Resource:
