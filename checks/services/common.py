@@ -42,6 +42,17 @@ def _found_or_fail(
     return [absent]
 
 
+def policy_document(response: dict[str, Any] | None, key: str) -> Any:
+    """The policy of a "get policy" answer, for `resource_policies`: None when the call
+    said the resource has none (`call_if_exists` gave None); the document otherwise; and
+    when the answer holds no document at all, an unreadable one ({}), so the resource is
+    undecided, never "no policy"."""
+    if response is None:
+        return None
+    value = response.get(key)
+    return {} if value is None or value == "" else value
+
+
 MAX_LISTED = 5
 
 

@@ -8,6 +8,7 @@ from checks import resource_policies
 from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
 from checks.resource_policies import Holder
 from checks.result import Resource
+from checks.services.common import policy_document
 
 DESCRIBE_REPOSITORIES = "ecr:DescribeRepositories"
 
@@ -116,11 +117,7 @@ def repository_policies(ctx: Context) -> list[Holder]:
             absent={"RepositoryPolicyNotFoundException"},
             repositoryName=repo["repositoryName"],
         )
-        holders.append(
-            Holder(
-                str(repo["repositoryArn"]), None if response is None else response.get("policyText")
-            )
-        )
+        holders.append(Holder(str(repo["repositoryArn"]), policy_document(response, "policyText")))
     return holders
 
 

@@ -10,6 +10,7 @@ from checks.lib.secrets import plaintext_secrets
 from checks.registry import Context, Outcome, Scope, check, failed, passed
 from checks.resource_policies import Holder
 from checks.result import Cause, Resource
+from checks.services.common import policy_document
 
 
 @check(
@@ -97,7 +98,7 @@ def function_policies(ctx: Context) -> list[Holder]:
         response = ctx.call_if_exists(
             "lambda", "get_policy", absent={"ResourceNotFoundException"}, FunctionName=arn
         )
-        holders.append(Holder(arn, None if response is None else response.get("Policy")))
+        holders.append(Holder(arn, policy_document(response, "Policy")))
     return holders
 
 

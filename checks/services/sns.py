@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from checks import resource_policies
 from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+from checks.services.common import policy_document
 
 TOPICS = Resources(
     Call("sns", "ListTopics", "Topics"),
@@ -34,5 +35,5 @@ resource_policies.declare(
     public_id="sns.topic_policy_public",
     cross_account_id="sns.topic_policy_cross_account",
     over=TOPICS,
-    policy=lambda r: (r["attributes"] or {}).get("Policy"),
+    policy=lambda r: policy_document(r["attributes"] or {}, "Policy"),  # every topic has one
 )
