@@ -42,7 +42,7 @@ nothing-to-examine tests, advisory handling and recordings work unchanged:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -106,7 +106,7 @@ class Call:
     params: Mapping[str, Any] = field(default_factory=dict)
     each: Callable[[Found], Mapping[str, Any]] | None = None
     token: str | None = None
-    absent: frozenset[str] | Sequence[str] = frozenset()
+    absent: Collection[str] = frozenset()
 
     @property
     def action(self) -> str:
