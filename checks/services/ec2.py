@@ -7,7 +7,16 @@ from typing import Any
 
 from checks.lib import netrules
 from checks.lib.dates import age_days
-from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
+from checks.registry import (
+    Context,
+    Outcome,
+    Scope,
+    check,
+    failed,
+    not_applicable,
+    passed,
+    undecided,
+)
 from checks.result import Resource
 from checks.services.common import _arn, _few, _list, _plural
 
@@ -25,9 +34,12 @@ def vpc_flow_logs(ctx: Context) -> Outcome:
     if not vpcs:
         return []
     logs: dict[str, list[dict[str, Any]]] = {}
+    unreported: set[str] = set()  # VPCs with a flow log whose status is not given
     for flow in ctx.call("ec2", "describe_flow_logs").get("FlowLogs", []):
-        if flow.get("FlowLogStatus", "ACTIVE") == "ACTIVE":
+        if flow.get("FlowLogStatus") == "ACTIVE":
             logs.setdefault(str(flow.get("ResourceId")), []).append(flow)
+        elif not flow.get("FlowLogStatus"):
+            unreported.add(str(flow.get("ResourceId")))
     found: list[Resource] = []
     for vpc in vpcs:
         vpc_id = str(vpc["VpcId"])
@@ -49,6 +61,9 @@ def vpc_flow_logs(ctx: Context) -> Outcome:
                 else ""
             )
             found.append(passed(arn, f"flow log {', '.join(kinds)}{note}"))
+            continue
+        if vpc_id in unreported:
+            found.append(undecided(arn, "a flow log whose status is not reported"))
             continue
         if vpc.get("IsDefault"):
             interfaces = ctx.call(
@@ -510,8 +525,12 @@ def instance_admin_ports(ctx: Context) -> Outcome:
             if group_id in groups
             for exposure in netrules.open_ports(groups[group_id], ADMIN_PORTS)
         ]
+        unseen = [g for g in dict.fromkeys(attached) if g not in groups]
         if exposures:
             found.append(failed(arn, "; ".join(exposures) + label))
+        elif unseen:
+            why = f"security group {_few(unseen)} could not be read (not described here)"
+            found.append(undecided(arn, why + label))
         else:
             found.append(passed(arn, f"no security group opens SSH or RDP to the internet{label}"))
     return found
@@ -555,15 +574,17 @@ def instance_images(ctx: Context) -> Outcome:
     if not running:
         return []
     images = _images(ctx, sorted({str(i.get("ImageId")) for i in running if i.get("ImageId")}))
+    setting_on = any("ImageAllowed" in image for image in images.values())
     found: list[Resource] = []
     for instance in running:
         arn, label = instance_arn(ctx, instance), instance_label(instance)
         image_id = str(instance.get("ImageId"))
         image = images.get(image_id)
         if image is None:
-            found.append(
-                passed(arn, f"image {image_id} is no longer visible (deregistered?){label}")
-            )
+            gone = f"image {image_id} is no longer visible (deregistered?){label}"
+            # With Allowed AMIs on (visible images report ImageAllowed), whether it
+            # permits this one cannot be read; with it off, every image is permitted.
+            found.append(undecided(arn, gone) if setting_on else passed(arn, gone))
             continue
         age = age_days(image.get("CreationDate"))
         detail = f"image {image_id} {_image_source(ctx, image)}"
