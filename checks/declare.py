@@ -282,6 +282,7 @@ def per_resource(
     service: str | None = None,
     advisory: bool = False,
     none: str | None = None,
+    missing: str | None = None,
     extra_actions: Sequence[str] = (),
     extra_services: Sequence[str] = (),
 ) -> Callable[[Judge], Judge]:
@@ -292,9 +293,13 @@ def per_resource(
     the resources it examines); `reads` are calls the judge makes with `r.read`. The
     check's actions and services are those of every call declared (listing, details,
     reads, in that order) plus `extra_actions` / `extra_services` for helpers written
-    free-form. `service` (shown with results) defaults to the first listing's. `none`:
-    the NOT_APPLICABLE reason when nothing is examined (default "nothing to examine").
+    free-form. `service` (shown with results) defaults to the first listing's. When
+    nothing is examined: NOT_APPLICABLE ("nothing to examine", or the reason `none`), or,
+    with `missing`, a FAIL of the account (region) saying what is missing, for a control
+    that should exist (an analyzer, a detector: advisory=True when it is optional).
     """
+    if none is not None and missing is not None:
+        raise ValueError(f"check {id!r}: none= and missing= exclude each other")
     kinds = (over,) if isinstance(over, Resources) else tuple(over)
     if not kinds:
         raise ValueError(f"check {id!r}: over= names no resources")
@@ -324,6 +329,8 @@ def per_resource(
                     found.append(_RESOURCE[type(judgement)](resource.id, text))
             if not found and none is not None:
                 return not_applicable(none)
+            if not found and missing is not None:
+                return [failed(ctx.where, missing)]
             return found
 
         run.__module__ = judge.__module__
