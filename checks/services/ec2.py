@@ -5,10 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+from checks.declare import (
+    Call,
+    Fail,
+    Found,
+    Judgement,
+    Pass,
+    Resources,
+    Undecided,
+    per_resource,
+)
 from checks.lib import netrules
 from checks.lib.dates import age_days
-from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
+from checks.registry import (
+    Context,
+    Outcome,
+    Scope,
+    check,
+    failed,
+    not_applicable,
+    passed,
+    undecided,
+)
 from checks.result import Resource
 from checks.services.common import _arn, _few, _list, _plural
 
@@ -33,11 +51,8 @@ VPCS = Resources(Call("ec2", "DescribeVpcs", "Vpcs"), id=_vpc_arn)
 )
 def vpc_flow_logs(r: Found) -> Judgement:
     vpc_id = str(r.get("VpcId"))
-    flows = [
-        f
-        for f in r.read(FLOW_LOGS) or []
-        if f.get("FlowLogStatus", "ACTIVE") == "ACTIVE" and str(f.get("ResourceId")) == vpc_id
-    ]
+    mine = [f for f in r.read(FLOW_LOGS) or [] if str(f.get("ResourceId")) == vpc_id]
+    flows = [f for f in mine if f.get("FlowLogStatus") == "ACTIVE"]
     if flows:
         kinds = sorted(
             {
@@ -52,6 +67,8 @@ def vpc_flow_logs(r: Found) -> Judgement:
             else ""
         )
         return Pass(f"flow log {', '.join(kinds)}{note}")
+    if any(not f.get("FlowLogStatus") for f in mine):
+        return Undecided("a flow log whose status is not reported")
     if r.get("IsDefault") and not r.read(
         INTERFACES, Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
     ):
@@ -462,9 +479,14 @@ def instance_admin_ports(r: Found) -> Judgement:
         if group_id in groups
         for exposure in netrules.open_ports(groups[group_id], ADMIN_PORTS)
     ]
+    unseen = [g for g in dict.fromkeys(attached) if g not in groups]
     label = instance_label(r.listed)
     if exposures:
         return Fail("; ".join(exposures) + label)
+    if unseen:
+        return Undecided(
+            f"security group {_few(unseen)} could not be read (not described here){label}"
+        )
     return Pass(f"no security group opens SSH or RDP to the internet{label}")
 
 
@@ -506,15 +528,17 @@ def instance_images(ctx: Context) -> Outcome:
     if not running:
         return []
     images = _images(ctx, sorted({str(i.get("ImageId")) for i in running if i.get("ImageId")}))
+    setting_on = any("ImageAllowed" in image for image in images.values())
     found: list[Resource] = []
     for instance in running:
         arn, label = instance_arn(ctx, instance), instance_label(instance)
         image_id = str(instance.get("ImageId"))
         image = images.get(image_id)
         if image is None:
-            found.append(
-                passed(arn, f"image {image_id} is no longer visible (deregistered?){label}")
-            )
+            gone = f"image {image_id} is no longer visible (deregistered?){label}"
+            # With Allowed AMIs on (visible images report ImageAllowed), whether it
+            # permits this one cannot be read; with it off, every image is permitted.
+            found.append(undecided(arn, gone) if setting_on else passed(arn, gone))
             continue
         age = age_days(image.get("CreationDate"))
         detail = f"image {image_id} {_image_source(ctx, image)}"

@@ -78,12 +78,21 @@ def test_vpc_flow_logs_not_applicable_without_vpcs_and_pages_merged(account):
     )
     stub.add_response(
         "describe_flow_logs",
-        {"FlowLogs": [{"ResourceId": "vpc-1", "TrafficType": "REJECT"}]},
+        {"FlowLogs": [{"ResourceId": "vpc-1", "TrafficType": "REJECT", "FlowLogStatus": "ACTIVE"}]},
         {"NextToken": "t"},
     )
     result = account.run("ec2.vpc_flow_logs")[EU]
     assert result.status is Status.PASS  # the flow log on the second page counts
     stub.assert_no_pending_responses()
+
+
+def test_vpc_flow_log_without_a_status_is_undecided(account):
+    stub = account.stub("ec2", EU)
+    stub.add_response("describe_vpcs", {"Vpcs": [{"VpcId": "vpc-1", "IsDefault": False}]})
+    stub.add_response("describe_flow_logs", {"FlowLogs": [{"ResourceId": "vpc-1"}]})
+    result = account.run("ec2.vpc_flow_logs")[EU]
+    assert result.status is Status.UNKNOWN  # was PASS: a missing status read as ACTIVE
+    assert result.resources[0].detail == "a flow log whose status is not reported"
 
 
 def test_vpc_flow_logs_denied(account):
@@ -408,7 +417,7 @@ def test_instance_images_show_source_and_never_fail_on_source_alone(account):
     golden = launch(account, image=image)
     missing = launch(account, image="ami-00000000000000000")
     result = account.run("ec2.instance_images")[EU]
-    assert result.status is Status.PASS
+    assert result.status is Status.PASS  # Allowed AMIs off: every image is permitted
     details = {r.id: r.detail for r in result.resources}
     assert set(details) == {instance_arn(golden), instance_arn(missing)}  # terminated: gone
     assert "built in this account" in details[instance_arn(golden)]
@@ -590,6 +599,21 @@ def test_nacl_admin_ports_ipv6_world(account):
     assert "rule 100 allows RDP (3389) from ::/0" in result.failing[0].detail
 
 
+def test_instance_admin_ports_with_an_unreadable_security_group_is_undecided(account):
+    stub = account.stub("ec2", EU)
+    instance = {
+        "InstanceId": "i-1",
+        "State": {"Name": "running"},
+        "SecurityGroups": [{"GroupId": "sg-seen"}, {"GroupId": "sg-unseen"}],
+    }
+    stub.add_response("describe_instances", {"Reservations": [{"Instances": [instance]}]})
+    closed = {"GroupId": "sg-seen", "GroupName": "closed", "IpPermissions": []}
+    stub.add_response("describe_security_groups", {"SecurityGroups": [closed]})
+    result = account.run("ec2.instance_admin_ports")[EU]
+    assert result.status is Status.UNKNOWN  # was PASS: the unseen group was skipped
+    assert "sg-unseen could not be read" in result.resources[0].detail
+
+
 def test_instance_admin_ports_denied(account):
     launch(account)
     denied_here(account, "ec2.instance_admin_ports", "ec2:DescribeSecurityGroups")
@@ -632,3 +656,20 @@ def test_ebs_snapshot_public(account):
     )
     result = account.run("ec2.snapshot_public")[US]
     assert failing_ids(result) == {f"arn:aws:ec2:{US}::snapshot/{public}"}
+
+
+def test_instance_images_invisible_image_with_allowed_amis_on_is_undecided(account):
+    # Allowed AMIs is on (visible images report ImageAllowed): whether it permits an image
+    # that is no longer visible cannot be read, so that instance is undecided, never PASS.
+    stub = account.stub("ec2", EU)
+    page = instance_page(["i-1", "i-2"])
+    page["Reservations"][1]["Instances"][0]["ImageId"] = "ami-0gone0000000000"  # type: ignore[index]
+    stub.add_response("describe_instances", page)
+    visible = {"ImageId": EXAMPLE_AMI, "OwnerId": ACCOUNT_ID, "ImageAllowed": True}
+    stub.add_response("describe_images", {"Images": [visible]})
+    result = account.run("ec2.instance_images")[EU]
+    assert result.status is Status.UNKNOWN
+    details = {r.id: (r.status, r.detail) for r in result.resources}
+    assert details[instance_arn("i-1")][0] is Status.PASS
+    assert details[instance_arn("i-2")][0] is Status.UNKNOWN
+    assert "ami-0gone0000000000 is no longer visible" in details[instance_arn("i-2")][1]
