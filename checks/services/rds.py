@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from checks.lib.policy import as_list as _as_list
-from checks.registry import Context, Outcome, Scope, check, failed, passed
+from checks.registry import Context, Outcome, Scope, check, failed, passed, undecided
 from checks.result import Resource
 from checks.services.common import _classified, _list
 
@@ -37,14 +37,21 @@ def _engine_key(engine: str) -> str | None:
     return engine if engine in TLS_PARAMETERS else None
 
 
+_UNREAD = "<the parameter group could not be read>"
+
+
 def _parameter(ctx: Context, operation: str, group_key: str, group: str, name: str) -> str | None:
+    """The parameter's value; None when it is not set (the default applies); `_UNREAD`
+    when the group is not found."""
     response = ctx.call_if_exists(
         "rds",
         operation,
         absent={"DBParameterGroupNotFound", "DBParameterGroupNotFoundFault"},
         **{group_key: group},
     )
-    for parameter in _list(response or {}, "Parameters"):
+    if response is None:
+        return _UNREAD
+    for parameter in _list(response, "Parameters"):
         if parameter.get("ParameterName") == name and parameter.get("ParameterValue") is not None:
             return str(parameter["ParameterValue"])
     return None
@@ -52,20 +59,33 @@ def _parameter(ctx: Context, operation: str, group_key: str, group: str, name: s
 
 def _tls_finding(
     engine: str, version: str, group: str, value: str | None
-) -> tuple[bool, str] | None:
+) -> tuple[bool | None, str] | None:
+    """(ok, why) for an engine that can require TLS (ok None: cannot be judged), or None
+    for an engine that cannot."""
     key = _engine_key(engine)
     if key is None:
         return None
     parameter, default = TLS_PARAMETERS[key]
+    if not group:
+        return None, f"{engine}: no parameter group reported, {parameter} cannot be read"
+    if value is _UNREAD:
+        return None, f"{engine}: parameter group {group} could not be read"
     if value is not None:
         on = value.strip().lower() in TRUE_VALUES
         return on, f"{engine}: {parameter} = {value} in {group}"
     by_default = default(version)
     if by_default is None:
-        return None
+        return None, f"{engine} {version}: {parameter} is not set in {group} (default not known)"
     if by_default:
         return True, f"{engine} {version}: {parameter} is on by default ({group})"
     return False, f"{engine} {version}: {parameter} is not set in {group} (off by default)"
+
+
+def _judged(ident: str, finding: tuple[bool | None, str]) -> Resource:
+    ok, why = finding
+    if ok is None:
+        return undecided(ident, why)
+    return passed(ident, why) if ok else failed(ident, why)
 
 
 @check(
@@ -104,8 +124,7 @@ def rds_require_tls(ctx: Context) -> Outcome:
         finding = _tls_finding(engine, str(db.get("EngineVersion", "")), group, value)
         if finding:
             ident = str(db.get("DBInstanceArn") or db.get("DBInstanceIdentifier"))
-            ok, why = finding
-            found.append(passed(ident, why) if ok else failed(ident, why))
+            found.append(_judged(ident, finding))
     for cluster in _list(ctx.call("rds", "describe_db_clusters"), "DBClusters"):
         engine = str(cluster.get("Engine", ""))
         key = _engine_key(engine)
@@ -126,8 +145,7 @@ def rds_require_tls(ctx: Context) -> Outcome:
         finding = _tls_finding(engine, str(cluster.get("EngineVersion", "")), group, value)
         if finding:
             ident = str(cluster.get("DBClusterArn") or cluster.get("DBClusterIdentifier"))
-            ok, why = finding
-            found.append(passed(ident, why) if ok else failed(ident, why))
+            found.append(_judged(ident, finding))
     return found
 
 
@@ -199,7 +217,9 @@ def rds_snapshot_public(ctx: Context) -> Outcome:
         ident = snapshot["DBSnapshotIdentifier"]
         arn = str(snapshot.get("DBSnapshotArn") or ident)
         result = ctx.call("rds", "describe_db_snapshot_attributes", DBSnapshotIdentifier=ident)
-        if _restorable_by_all(result.get("DBSnapshotAttributesResult", {})):
+        if not isinstance(result.get("DBSnapshotAttributesResult"), dict):
+            found.append(undecided(arn, "the snapshot's attributes are not reported"))
+        elif _restorable_by_all(result["DBSnapshotAttributesResult"]):
             found.append(failed(arn, "snapshot is public (restorable by anyone)"))
         else:
             found.append(passed(arn, "private"))
@@ -212,7 +232,9 @@ def rds_snapshot_public(ctx: Context) -> Outcome:
         result = ctx.call(
             "rds", "describe_db_cluster_snapshot_attributes", DBClusterSnapshotIdentifier=ident
         )
-        if _restorable_by_all(result.get("DBClusterSnapshotAttributesResult", {})):
+        if not isinstance(result.get("DBClusterSnapshotAttributesResult"), dict):
+            found.append(undecided(arn, "the cluster snapshot's attributes are not reported"))
+        elif _restorable_by_all(result["DBClusterSnapshotAttributesResult"]):
             found.append(failed(arn, "cluster snapshot is public (restorable by anyone)"))
         else:
             found.append(passed(arn, "private"))
@@ -229,8 +251,10 @@ def rds_snapshot_public(ctx: Context) -> Outcome:
 )
 def rds_public_access(ctx: Context) -> Outcome:
     return [
-        failed(str(db.get("DBInstanceArn")), "instance is publicly accessible")
-        if db.get("PubliclyAccessible")
+        undecided(str(db.get("DBInstanceArn")), "PubliclyAccessible is not reported")
+        if not isinstance(db.get("PubliclyAccessible"), bool)
+        else failed(str(db.get("DBInstanceArn")), "instance is publicly accessible")
+        if db["PubliclyAccessible"]
         else passed(str(db.get("DBInstanceArn")), "not publicly accessible")
         for db in db_instances(ctx)
     ]
