@@ -42,7 +42,7 @@ nothing-to-examine tests, advisory handling and recordings work unchanged:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -106,7 +106,7 @@ class Call:
     params: Mapping[str, Any] = field(default_factory=dict)
     each: Callable[[Found], Mapping[str, Any]] | None = None
     token: str | None = None
-    absent: frozenset[str] | Sequence[str] = frozenset()
+    absent: Collection[str] = frozenset()
 
     @property
     def action(self) -> str:
@@ -218,7 +218,8 @@ class Resources:
     - `id`: the resource id shown (the ARN when there is one): a key of the listed entry,
       keys tried in order (the first non-empty), or a function of the `Found`; None: the
       listed entry itself (a name, a URL).
-    - `keep`: which resources to examine (after their details), e.g. manual snapshots only.
+    - `keep`: which listed entries to examine (before any detail call), e.g. manual
+      snapshots only.
     - `kind`: a label the judge can read as `r.kind` ("cluster", "instance").
     - `reads`: calls `id`, `keep` or the details' `each` make with `r.read`.
     """
@@ -248,13 +249,13 @@ class Resources:
         return listed
 
     def found(self, ctx: Context, reads: tuple[Call, ...] = ()) -> Iterator[Found]:
-        """Every resource listed, with its details and id, that `keep` keeps."""
+        """Every resource listed that `keep` keeps, with its details."""
         for entry in self.entries(ctx):
             found = Found(ctx, entry, self.kind, _reads=(*self.reads, *reads), _id_spec=self.id)
-            for name, call in self.details.items():
-                found.details[name] = call.read(ctx, call.each(found) if call.each else {})
             if self.keep is not None and not self.keep(found):
                 continue
+            for name, call in self.details.items():
+                found.details[name] = call.read(ctx, call.each(found) if call.each else {})
             yield found
 
 
