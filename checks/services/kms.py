@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from checks import resource_policies
-from checks.registry import Context, Outcome, Scope, check, failed, passed
+from checks.registry import Context, Outcome, Scope, check, failed, passed, undecided
 from checks.resource_policies import Holder
 from checks.result import Resource
 from checks.services.common import policy_document
@@ -47,6 +47,11 @@ KMS_KEYS = ("kms:ListKeys", "kms:ListAliases", "kms:DescribeKey")
 def kms_key_rotation(ctx: Context) -> Outcome:
     found: list[Resource] = []
     for meta in customer_keys(ctx):
+        spec = meta.get("KeySpec", meta.get("CustomerMasterKeySpec"))
+        if not meta.get("KeyState") or not spec:
+            arn = str(meta.get("Arn") or meta.get("KeyId"))
+            found.append(undecided(arn, "the key's state or spec is not reported"))
+            continue
         rotatable = (
             meta.get("KeyState") == "Enabled"
             and meta.get("KeySpec", meta.get("CustomerMasterKeySpec")) == "SYMMETRIC_DEFAULT"
