@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from checks.result import ADVISORY_LABEL, CheckResult, ScanResult, Status
+from checks.result import ADVISORY_LABEL, CheckResult, Proposal, ScanResult, Status
 from questions import Pillar, Question
+from review.accounts import account_evidence, account_label, plural, scan_accounts
 from review.escape import csv_cell, md_cell, md_inline, md_lines, mermaid_label
 from review.jsonio import review_to_json
 from review.model import (
@@ -84,6 +85,10 @@ CSV_COLUMNS = (
     "Risk",
     "Effort",
 )
+CSV_ACCOUNTS_COLUMN = "Accounts"
+"""Added after `CSV_COLUMNS` when the evidence covers several accounts: the accounts where
+a check fails for the item ('prod-a 111111111111; ...'). One-account exports keep the
+columns they always had, so trackers' import mappings keep working."""
 
 
 def tracker_priority(item: PlanItem) -> str:
@@ -116,7 +121,7 @@ def item_description(item: PlanItem) -> str:
         if item.note.strip():
             parts.append(f"Text: {item.note.strip()}")
     else:
-        parts.append(f"Found: {item.evidence.text}")
+        parts.append(f"Found: {item.evidence.full_text}")
         if item.note.strip():
             parts.append(f"Notes: {item.note.strip()}")
     if item.steps:
@@ -131,10 +136,11 @@ def csv_export(pillar: Pillar, review: Review, *, plan: Plan | None = None) -> s
     plan = plan if plan is not None else build_plan(pillar, review)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    many = review.evidence is not None and review.evidence.multi_account
+    writer.writerow((*CSV_COLUMNS, CSV_ACCOUNTS_COLUMN) if many else CSV_COLUMNS)
     for item in plan.items:
         summary = f"[{item.id}] {item.title}" if item.question_id else item.title
-        row = (
+        row: tuple[str, ...] = (
             summary,
             item_description(item),
             tracker_priority(item),
@@ -147,6 +153,8 @@ def csv_export(pillar: Pillar, review: Review, *, plan: Plan | None = None) -> s
             item.risk.value,
             item.effort.value,
         )
+        if many:
+            row += ("; ".join(account_label(a, None) for a in item.evidence.failing_accounts),)
         writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()
 
@@ -204,11 +212,65 @@ def _facts(pillar: Pillar, review: Review, now: datetime) -> list[str]:
     ]
     if review.evidence is not None:
         scan = review.evidence
-        facts.append(("Evidence", f"scan of account {scan.account_id} at {_time(scan.started_at)}"))
+        if scan.multi_account:
+            facts.append(
+                (
+                    "Evidence",
+                    f"scan of {plural(len(scan_accounts(scan)), 'account')} (see Accounts) "
+                    f"from account {scan.account_id} at {_time(scan.started_at)}",
+                )
+            )
+        else:
+            facts.append(
+                ("Evidence", f"scan of account {scan.account_id} at {_time(scan.started_at)}")
+            )
     rows = [(md_cell(k), md_cell(v) if v.strip() else "—") for k, v in facts]
     lines = _table(("Fact", "Value"), rows)
     if review.notes.strip():
         lines += ["", "**Workload notes:** " + md_lines(review.notes)]
+    return lines
+
+
+def _account_cell(status_label: str) -> str:
+    return md_cell(status_label) if status_label.strip() else "—"
+
+
+def _accounts(scan: ScanResult) -> list[str]:
+    """The accounts of multi-account evidence: id, name, scanned or not (with the cause),
+    and the count of check results by status in each."""
+    accounts = scan_accounts(scan)
+    scanned = sum(1 for a in accounts if a.scanned)
+    lines = [
+        f"The evidence covers {plural(len(accounts), 'account')}: {scanned:,} scanned, "
+        f"{len(accounts) - scanned:,} not scanned. A best practice is proposed met only when "
+        "it is met in every scanned account; a check failing in any account proposes not met.",
+        "",
+    ]
+    counts: dict[str, dict[Status, int]] = {a.account_id: {} for a in accounts}
+    for result in scan.results:
+        per = counts.setdefault(scan.account_of(result), {})
+        per[result.status] = per.get(result.status, 0) + 1
+    rows = []
+    for account in accounts:
+        per = counts[account.account_id]
+        state = "scanned" if account.scanned else "**not scanned**"
+        if not account.scanned and account.cause.strip():
+            state += ": " + md_cell(account.cause)
+        rows.append(
+            (
+                md_cell(account.account_id),
+                _account_cell(account.name),
+                state,
+                *(
+                    f"{per.get(status, 0):,}"
+                    for status in (Status.FAIL, Status.PASS, Status.UNKNOWN, Status.ADVISORY)
+                ),
+            )
+        )
+    lines += _table(
+        ("Account", "Name", "Status", "Failed", "Passed", "Unknown", "Advisory"),
+        rows,
+    )
     return lines
 
 
@@ -294,7 +356,7 @@ def _plan_item(item: PlanItem) -> list[str]:
         if item.note.strip():
             lines.append(f"{ind}- *Text:* {md_lines(item.note, ind + '  ')}")
     else:
-        lines.append(f"{ind}- *Found:* {md_inline(item.evidence.text)}")
+        lines.append(f"{ind}- *Found:* {md_inline(item.evidence.full_text)}")
         if item.note.strip():
             lines.append(f"{ind}- *Notes:* {md_lines(item.note, ind + '  ')}")
     if item.steps:
@@ -434,10 +496,10 @@ class _EvidenceRow:
 def _evidence_rows(scan: ScanResult | None, question: Question) -> list[_EvidenceRow]:
     if scan is None:
         return []
-    seen: dict[tuple[str, str], _EvidenceRow] = {}
+    seen: dict[tuple[str, str, str], _EvidenceRow] = {}
     for bp in question.best_practices:
         for result in scan.evidence_for(bp.id):
-            key = (result.check_id, result.region)
+            key = (result.check_id, result.region, scan.account_of(result))
             if key in seen:
                 row = seen[key]
                 seen[key] = _EvidenceRow(result, (*row.best_practices, bp.id))
@@ -454,7 +516,9 @@ def _failing_cell(result: CheckResult) -> str:
     return f"{len(result.failing):,} of {len(result.resources):,}"
 
 
-def _evidence_table(rows: list[_EvidenceRow]) -> list[str]:
+def _evidence_table(rows: list[_EvidenceRow], scan: ScanResult | None = None) -> list[str]:
+    """The evidence rows; with `scan` (multi-account evidence) an Account column too."""
+    labels = {a.account_id: account_label(a, None) for a in scan_accounts(scan)} if scan else {}
     table_rows = []
     for row in rows:
         result = row.result
@@ -471,20 +535,69 @@ def _evidence_table(rows: list[_EvidenceRow]) -> list[str]:
             detail.append(label + "; ".join(shown) + (f"; and {more:,} more" if more > 0 else ""))
         if result.reason and (not result.resources or result.status is Status.UNKNOWN):
             detail.append(result.reason)
-        table_rows.append(
+        cells: tuple[str, ...] = (
+            md_cell(result.title),
+            md_cell(", ".join(row.best_practices)),
+            md_cell(result.region),
+            _check_status(result.status),
+            _failing_cell(result),
+            md_cell("\n".join(detail)) if detail else "—",
+        )
+        if scan is not None:
+            account = scan.account_of(result)
+            cells = (cells[0], md_cell(labels.get(account, account)), *cells[1:])
+        table_rows.append(cells)
+    header: tuple[str, ...] = ("Check", "Best practices", "Region", "Status", "Failing")
+    header = (*header, "Failing resources / reason")
+    if scan is not None:
+        header = (header[0], "Account", *header[1:])
+    return _table(header, table_rows)
+
+
+_PROPOSAL_WORD = {Proposal.MET: "met", Proposal.NOT_MET: "**not met**", None: "—"}
+
+
+def _by_account(pillar: Pillar, scan: ScanResult, question: Question) -> list[str]:
+    """Per best practice with evidence: the proposal across accounts, how many scanned
+    accounts fail, and per account the failed / passed / unknown results. Accounts where
+    nothing fails or is unknown are counted, not listed one by one."""
+    rows = []
+    for bp in question.best_practices:
+        if not scan.evidence_for(bp.id):
+            continue
+        per_account = account_evidence(pillar, scan, bp.id)
+        scanned = [e for e in per_account if e.account.scanned]
+        failing = [e for e in scanned if e.failed]
+        listed: list[str] = []
+        clean = without = 0
+        for entry in scanned:
+            if not entry.results:
+                without += 1
+            elif entry.failed or entry.unknown or entry.advisory:
+                listed.append(
+                    f"{account_label(entry.account, None)}: {entry.failed:,} failed, "
+                    f"{entry.passed:,} passed, {entry.unknown:,} unknown"
+                    + (f", {entry.advisory:,} advisory" if entry.advisory else "")
+                )
+            else:
+                clean += 1
+        if clean:
+            noun = "other account" if listed else "account"
+            listed.append(f"no failure or unknown in {plural(clean, noun)}")
+        if without:
+            listed.append(f"no result in {plural(without, 'account')}")
+        rows.append(
             (
-                md_cell(result.title),
-                md_cell(", ".join(row.best_practices)),
-                md_cell(result.region),
-                _check_status(result.status),
-                _failing_cell(result),
-                md_cell("\n".join(detail)) if detail else "—",
+                md_cell(f"{bp.id} {bp.title}"),
+                _PROPOSAL_WORD[scan.proposal(pillar, bp.id)],
+                f"{len(failing):,} of {plural(len(scanned), 'account')}",
+                md_cell("\n".join(listed)),
             )
         )
-    return _table(
-        ("Check", "Best practices", "Region", "Status", "Failing", "Failing resources / reason"),
-        table_rows,
-    )
+    if not rows:
+        return []
+    header = ("Best practice", "Proposal", "Fails in", "Per account: failed, passed, unknown")
+    return ["", "Evidence by account:", "", *_table(header, rows)]
 
 
 def _answered_by(answer: Answer) -> str:
@@ -541,9 +654,13 @@ def _appendix(pillar: Pillar, review: Review, risk: RiskSummary) -> list[str]:
                 )
             )
         lines += ["", *_table(("Best practice", "Risk", "Answer", "By", "Notes"), rows)]
-        evidence = _evidence_rows(review.evidence, question)
+        scan = review.evidence
+        many = scan if scan is not None and scan.multi_account else None
+        if many is not None:
+            lines += _by_account(pillar, many, question)
+        evidence = _evidence_rows(scan, question)
         if evidence:
-            lines += ["", "Evidence:", "", *_evidence_table(evidence)]
+            lines += ["", "Evidence:", "", *_evidence_table(evidence, many)]
     return lines
 
 
@@ -556,6 +673,8 @@ def markdown_export(
     risk = review_risk(pillar, review.responses)
     lines = [f"# Security Pillar review: {md_inline(review.name)}", ""]
     lines += _facts(pillar, review, now)
+    if review.evidence is not None and review.evidence.multi_account:
+        lines += ["", "## Accounts", "", *_accounts(review.evidence)]
     lines += ["", "## Risk summary", "", *_risk_summary(risk)]
     lines += ["", "## Improvement plan", "", *_plan(plan)]
     if review.parking_lot:

@@ -43,9 +43,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from checks.result import CheckResult, ScanResult, Status
+from checks.result import AccountStatus, CheckResult, ScanResult, Status
 from questions import BestPractice, Effort, Pillar, Risk
 from questions.ids import question_number
+from review.accounts import ACCOUNTS_SHOWN, NAME_LIMIT, accounts_phrase, plural, scan_accounts
 from review.model import Answer, AnswerStatus, ParkedItem, Review
 from review.risk import effective_status
 
@@ -177,6 +178,7 @@ class FailingCheck:
     title: str
     regions: tuple[str, ...]
     failing_resources: int
+    accounts: int = 0  # accounts it fails in (multi-account evidence only; else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +193,11 @@ class EvidenceSummary:
     checks: int = 0
     # Titles of advisory checks (an optional control not in place): shown, never weighed.
     not_in_place: tuple[str, ...] = ()
+    # Multi-account evidence only (else 0 and ()): the accounts scanned and not scanned,
+    # and the scanned accounts where a check fails, in scan order.
+    accounts_scanned: int = 0
+    accounts_not_scanned: int = 0
+    failing_accounts: tuple[AccountStatus, ...] = ()
 
     @property
     def level(self) -> Evidence:
@@ -202,7 +209,18 @@ class EvidenceSummary:
 
     @property
     def text(self) -> str:
-        """One line: failing checks, resource counts and a few named resources."""
+        """One line: failing checks, accounts, resource counts and a few named resources
+        (at most `ACCOUNTS_SHOWN` accounts named: short enough for a terminal)."""
+        return self.describe(ACCOUNTS_SHOWN)
+
+    @property
+    def full_text(self) -> str:
+        """`text` naming every failing account (the exports)."""
+        return self.describe(None)
+
+    def describe(self, accounts_shown: int | None) -> str:
+        """The line, naming at most `accounts_shown` failing accounts (None: all of them,
+        with their names uncut)."""
         if not self.checks:
             return "No automated evidence."
         advisory = (
@@ -210,11 +228,28 @@ class EvidenceSummary:
             if self.not_in_place
             else ""
         )
+        many = self.accounts_scanned > 0
+        where = f" in {plural(self.accounts_scanned, 'account')}" if many else ""
         if not self.failing_checks:
             unknown = f", {self.unknown_checks} could not decide" if self.unknown_checks else ""
-            return f"No check fails ({self.checks} run{unknown}).{advisory}"
-        names = ", ".join(c.title for c in self.failing_checks)
+            return f"No check fails{where} ({self.checks} run{unknown}).{self._skipped()}{advisory}"
+        if many:
+            names = ", ".join(
+                f"{c.title} ({plural(c.accounts, 'account')})" for c in self.failing_checks
+            )
+        else:
+            names = ", ".join(c.title for c in self.failing_checks)
         parts = [f"Failing: {names}"]
+        if many:
+            noun = "scanned account" if self.accounts_not_scanned else "account"
+            phrase = accounts_phrase(
+                self.failing_accounts,
+                self.accounts_scanned,
+                accounts_shown,
+                limit=NAME_LIMIT if accounts_shown is not None else None,
+                noun=noun,
+            )
+            parts.append(f"fails in {phrase}")
         if self.failing_resources:
             parts.append(
                 f"{self.failing_resources:,} of {self.examined_resources:,} resources fail"
@@ -223,17 +258,28 @@ class EvidenceSummary:
             more = self.failing_resources - len(self.examples)
             shown = ", ".join(self.examples) + (f" and {more:,} more" if more > 0 else "")
             parts.append(f"e.g. {shown}")
-        return "; ".join(parts) + "." + advisory
+        return "; ".join(parts) + "." + self._skipped() + advisory
+
+    def _skipped(self) -> str:
+        if not self.accounts_not_scanned:
+            return ""
+        return f" {plural(self.accounts_not_scanned, 'account')} not scanned."
 
 
-def summarize_evidence(results: Sequence[CheckResult]) -> EvidenceSummary:
-    """Fold a best practice's check results into an `EvidenceSummary` (scan order kept)."""
+def summarize_evidence(
+    results: Sequence[CheckResult], scan: ScanResult | None = None
+) -> EvidenceSummary:
+    """Fold a best practice's check results into an `EvidenceSummary` (scan order kept).
+
+    With the `scan` they come from, and if it covers several accounts, the summary also
+    counts accounts: scanned, not scanned, and where each failing check fails."""
     failing: dict[str, tuple[str, list[str], int]] = {}
     examples: list[str] = []
     failing_total = 0
     examined = 0
     unknown = 0
     not_in_place: dict[str, str] = {}
+    failing_in: dict[str, set[str]] = {}
     for result in results:
         if result.status is Status.ADVISORY:
             not_in_place.setdefault(result.check_id, result.title)
@@ -247,13 +293,30 @@ def summarize_evidence(results: Sequence[CheckResult]) -> EvidenceSummary:
             if result.region not in regions:
                 regions.append(result.region)
             failing[result.check_id] = (title, regions, count + len(bad))
+            if scan is not None:
+                failing_in.setdefault(result.check_id, set()).add(scan.account_of(result))
         for resource in bad:
             if len(examples) >= EXAMPLES:
                 break
-            examples.append(resource.id)
+            account = scan.account_of(result) if scan is not None and scan.multi_account else ""
+            # Across accounts, an id that does not name its account ('root') gets it.
+            examples.append(
+                f"{resource.id} ({account})"
+                if account and account not in resource.id
+                else resource.id
+            )
+    many = scan if scan is not None and scan.multi_account else None
+    scanned = set(many.scanned_accounts()) if many is not None else set()
+    failing_ids = set().union(*failing_in.values()) & scanned
     return EvidenceSummary(
         failing_checks=tuple(
-            FailingCheck(check_id, title, tuple(regions), count)
+            FailingCheck(
+                check_id,
+                title,
+                tuple(regions),
+                count,
+                len(failing_in.get(check_id, set()) & scanned),
+            )
             for check_id, (title, regions, count) in failing.items()
         ),
         failing_resources=failing_total,
@@ -262,6 +325,15 @@ def summarize_evidence(results: Sequence[CheckResult]) -> EvidenceSummary:
         unknown_checks=unknown,
         checks=len(results),
         not_in_place=tuple(not_in_place.values()),
+        accounts_scanned=len(scanned),
+        accounts_not_scanned=(
+            sum(1 for a in many.account_statuses() if not a.scanned) if many is not None else 0
+        ),
+        failing_accounts=(
+            tuple(a for a in scan_accounts(many) if a.account_id in failing_ids)
+            if many is not None
+            else ()
+        ),
     )
 
 
@@ -497,7 +569,7 @@ def build_plan(pillar: Pillar, review: Review, extra: Iterable[PlanItem] = ()) -
                 status = effective_status(bp.id, state, answers)
                 if status not in (AnswerStatus.NOT_MET, AnswerStatus.UNANSWERED):
                     continue
-                evidence = summarize_evidence(scan.evidence_for(bp.id) if scan else ())
+                evidence = summarize_evidence(scan.evidence_for(bp.id) if scan else (), scan)
                 if status is AnswerStatus.UNANSWERED and evidence.level is Evidence.NONE:
                     continue
                 items.append(

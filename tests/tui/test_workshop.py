@@ -149,3 +149,47 @@ async def test_timed_workshop_and_resume(store: ReviewStore) -> None:
     ended = store.load(review.id)
     assert ended.active_workshop is None
     assert ended.workshops and ended.workshops[-1].ended_at is not None
+
+
+async def test_a_running_workshop_saves_its_time_while_nobody_types(
+    store: ReviewStore, monkeypatch: Any
+) -> None:
+    """Idle minutes of a workshop are saved too, so a kill loses at most a checkpoint."""
+    import asyncio
+    import json
+
+    from questions import security_pillar
+    from review.model import AgendaItem
+    from review.schema import saved_at_of
+    from review.workshop import start_workshop
+
+    review = store.create("Payments platform")
+    with store.open(review.id) as session:
+        agenda = (AgendaItem("SEC01", 5.0), AgendaItem("SEC02", 5.0))
+        started = start_workshop(
+            security_pillar(),
+            session.review,
+            now=datetime.now(UTC),
+            length_minutes=60,
+            agenda=agenda,
+        )
+        session.save_workshop(started)
+    path = store.folder / f"{review.id}.json"
+
+    def saved_at() -> datetime | None:
+        return saved_at_of(json.loads(path.read_text()))
+
+    monkeypatch.setattr(ReviewScreen, "CHECKPOINT_S", 0.2)
+    app = make_app(store, open_review=review.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await settle(pilot, app)
+        first = saved_at()
+        assert first is not None
+        await asyncio.sleep(0.6)
+        await settle(pilot, app)
+        later = saved_at()
+        assert later is not None and later > first
+        # Nothing but the time changed: no answer, no history entry.
+        with store.open(review.id, read_only=True) as reader:
+            assert not reader.review.history

@@ -272,6 +272,9 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     NARROW = 100  # below this width the question list hides (b shows it)
+    # While a workshop runs, the time is saved this often even when nobody changes
+    # anything, so a killed pillar loses at most this much of the workshop's clocks.
+    CHECKPOINT_S = 30.0
     SHORT = 32  # below this height the question's intro folds (i shows it)
 
     def on_mount(self) -> None:
@@ -286,6 +289,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#best-practices", BestPracticeTable).focus()
         if self.read_only:
             return
+        self.set_interval(self.CHECKPOINT_S, self._checkpoint_workshop)
         workshop = self.review.active_workshop
         if workshop is not None:
             # Resume mid-workshop: same question, clocks running again from where they were.
@@ -426,6 +430,13 @@ class ReviewScreen(Screen[None]):
         saver.submit(change, reply_to=self, then=then)
         self.save_state = "saving…"
         return True
+
+    def _checkpoint_workshop(self) -> None:
+        """Save the time of a running workshop (nothing else changes); quiet, no notice."""
+        saver = self.pillar_app.saver
+        if self.review.active_workshop is None or saver is None or saver.closing:
+            return
+        saver.submit(lambda s: s.checkpoint(), reply_to=self)
 
     def on_review_saved(self, message: ReviewSaved) -> None:
         saver = self.pillar_app.saver

@@ -5,11 +5,12 @@ The bank is built in code so golden files do not change when the real bank's wor
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from checks.result import CheckResult, Resource, ScanResult, Status
+from checks.result import AccountState, AccountStatus, CheckResult, Resource, ScanResult, Status
 from questions import Area, BestPractice, Effort, EvidenceRole, Pillar, Question, Risk
 from review.model import (
     AgendaItem,
@@ -170,6 +171,74 @@ def build_scan(mfa_users: int = 12) -> ScanResult:
     )
 
 
+# Account names come from the organization: untrusted text. These break Markdown tables,
+# links, HTML, Rich markup and terminals if anything shows them unescaped.
+HOSTILE_NAME = "[bold]prod|b[/bold] `x` <script>alert(1)</script> [link](http://evil)\n# head"
+MARKUP_NAME = "[link=https://evil.example]click[/link]\x1b[31m red"
+LONG_NAME = "long-" + "x" * 300
+NOT_SCANNED_CAUSE = "could not assume OrganizationAccountAccessRole: AccessDenied | `sts`"
+ACCOUNTS = (
+    AccountStatus("111111111111", "prod-a"),
+    AccountStatus("222222222222", HOSTILE_NAME),
+    AccountStatus("333333333333", MARKUP_NAME),
+    AccountStatus("444444444444", LONG_NAME, AccountState.NOT_SCANNED, NOT_SCANNED_CAUSE),
+    AccountStatus("555555555555", ""),
+)
+
+
+def build_multi_account_scan(accounts: tuple[AccountStatus, ...] = ACCOUNTS) -> ScanResult:
+    """Five accounts: user MFA fails in two, root MFA in one, one account undecided (access
+    denied), one not scanned (its role could not be assumed), hostile names."""
+    a, b, c, _, e = (s.account_id for s in accounts)
+
+    def users(account: str, failing: int) -> tuple[Resource, ...]:
+        return (
+            *(
+                Resource(f"arn:aws:iam::{account}:user/dev-{i}", Status.FAIL, "no MFA device")
+                for i in range(failing)
+            ),
+            Resource(f"arn:aws:iam::{account}:user/admin", Status.PASS, "MFA enabled"),
+        )
+
+    def result(check: str, account: str, status: Status, **kw: object) -> CheckResult:
+        titles = {
+            "iam.user_mfa": ("IAM users have MFA", ("SEC02-BP01",), "global"),
+            "iam.root_mfa": ("Root user has MFA", ("SEC02-BP01",), "global"),
+            "s3.default_encryption": (
+                "S3 buckets encrypt by default",
+                ("SEC08-BP01", "SEC08-BP03"),
+                "eu-west-1",
+            ),
+        }
+        title, bps, region = titles[check]
+        return CheckResult(
+            check, title, check.split(".")[0], bps, region, status, account_id=account, **kw
+        )  # type: ignore[arg-type]
+
+    results = (
+        result("iam.root_mfa", a, Status.PASS, resources=(Resource("root", Status.PASS, "MFA"),)),
+        result("iam.root_mfa", b, Status.FAIL, resources=(Resource("root", Status.FAIL, "none"),)),
+        result("iam.root_mfa", c, Status.PASS, resources=(Resource("root", Status.PASS, "MFA"),)),
+        result("iam.root_mfa", e, Status.UNKNOWN, reason="AccessDenied on iam:GetAccountSummary"),
+        result("iam.user_mfa", a, Status.FAIL, resources=users(a, 3)),
+        result("iam.user_mfa", b, Status.FAIL, resources=users(b, 1)),
+        result("iam.user_mfa", c, Status.PASS, resources=users(c, 0)),
+        result("iam.user_mfa", e, Status.PASS, resources=users(e, 0)),
+        result("s3.default_encryption", a, Status.PASS),
+        result("s3.default_encryption", b, Status.PASS),
+        result("s3.default_encryption", c, Status.PASS),
+        result("s3.default_encryption", e, Status.PASS),
+    )
+    return ScanResult(
+        account_id=a,
+        regions=("eu-west-1",),
+        started_at=T1,
+        duration_s=61.0,
+        results=results,
+        accounts=accounts,
+    )
+
+
 def build_review(pillar: Pillar) -> Review:
     del pillar
     answers = (
@@ -292,3 +361,9 @@ def bank() -> Pillar:
 @pytest.fixture(scope="session")
 def fixed_review(bank: Pillar) -> Review:
     return build_review(bank)
+
+
+@pytest.fixture(scope="session")
+def multi_account_review(fixed_review: Review) -> Review:
+    """The fixed review with evidence from five accounts (see `build_multi_account_scan`)."""
+    return replace(fixed_review, evidence=build_multi_account_scan())
