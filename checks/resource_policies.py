@@ -12,9 +12,11 @@ the same way, through `checks.lib.policy.analyze` (no other "is public" logic):
   when they are outside the organization; when the organization's accounts cannot be
   listed (a member account), such a resource is undecided (UNKNOWN, never a guess).
 
-Each service module lists its resources and their policies (`Holder`) and declares its
-two checks with `declare(...)` (ids `<service>.<name>_public` / `_cross_account`, or the
-historical ids kept for saved reviews).
+Each service module declares its two checks with `declare(...)` (ids
+`<service>.<name>_public` / `_cross_account`, or the historical ids kept for saved
+reviews): from its `checks.declare.Resources` and where each one's policy is
+(`over=QUEUES, policy=lambda r: r["attributes"].get("Policy")`: the IAM actions are
+derived from those calls), or from a function listing `Holder`s with its `actions`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.calls import CallFailed
+from checks.declare import Found, Resources
 from checks.lib.policy import analyze, readable
 from checks.registry import Context, Outcome, Scope, check, failed, passed, undecided
 from checks.result import Resource
@@ -157,8 +160,10 @@ def declare(
     what: str,
     public_id: str | None,
     cross_account_id: str,
-    list_holders: Lister,
-    actions: Sequence[str],
+    over: Resources | None = None,
+    policy: Callable[[Found], Any] | None = None,
+    list_holders: Lister | None = None,
+    actions: Sequence[str] = (),
     services: Sequence[str] = (),
     scope: Scope = Scope.REGIONAL,
     public_bps: Sequence[str] = PUBLIC_BPS,
@@ -169,16 +174,33 @@ def declare(
     (`public_id=None` when the service declares a richer public check of its own, as S3
     does with ACLs and Block Public Access).
 
-    `list_holders(ctx)` returns every resource with its policy; `actions` are the IAM
-    actions it needs (the organization reads are added to the cross-account check)."""
+    Either `over` (the resources, declared) with `policy(found)` (its policy document,
+    None when it has none), the actions derived from `over`'s calls; or
+    `list_holders(ctx)` returning every resource with its policy, with the IAM `actions`
+    it needs. The organization reads are added to the cross-account check."""
+    if over is not None and policy is not None and list_holders is None and not actions:
+        resources, read_policy = over, policy
+
+        def from_resources(ctx: Context) -> Sequence[Holder]:
+            return [Holder(r.id, read_policy(r)) for r in resources.found(ctx)]
+
+        from_resources.__module__ = policy.__module__
+        list_holders = from_resources
+        actions = tuple(dict.fromkeys(c.action for c in over.calls))
+        services = services or tuple(dict.fromkeys(c.service for c in over.calls))
+    elif list_holders is None or not actions or over is not None or policy is not None:
+        raise ValueError(
+            f"{cross_account_id}: declare either over= and policy=, or list_holders= and actions="
+        )
+    lister = list_holders
 
     def public(ctx: Context) -> Outcome:
-        return public_findings(ctx, list_holders(ctx), what)
+        return public_findings(ctx, lister(ctx), what)
 
     def cross_account(ctx: Context) -> Outcome:
-        return cross_account_findings(ctx, list_holders(ctx), what)
+        return cross_account_findings(ctx, lister(ctx), what)
 
-    public.__module__ = cross_account.__module__ = list_holders.__module__
+    public.__module__ = cross_account.__module__ = lister.__module__
     base = tuple(services) or (service,)
     if public_id:
         check(

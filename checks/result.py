@@ -6,7 +6,7 @@ review can store evidence and an export can print it without knowing how checks 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -120,6 +120,55 @@ class Resource:
         return cls(id=str(data["id"]), status=Status(data["status"]), detail=str(data["detail"]))
 
 
+ADVISORY_CHECKS = frozenset(
+    {
+        "accessanalyzer.enabled",
+        "account.security_contact",
+        "backup.plans",
+        "config.encryption_rules",
+        "config.remediation",
+        "config.standard_controls",
+        "detection.threat_services",
+        "dlm.ebs_snapshot_policies",
+        "dynamodb.classification_tag",
+        "events.finding_correlation",
+        "iam.incident_response_role",
+        "iam.support_role",
+        "inspector2.compute_scanning",
+        "ir.detective",
+        "lambda.code_signing",
+        "macie.sensitive_data_discovery",
+        "organizations.member",
+        "rds.classification_tag",
+        "s3.classification_tag",
+        "s3.lifecycle",
+        "securityhub.control_standards",
+        "securityhub.hub_enabled",
+    }
+)
+"""Ids of the checks declared `advisory=True` today (a test keeps this equal to the
+registry). Stored evidence is read through it: a FAIL saved by such a check before it
+became advisory is ADVISORY when loaded, so an old review never proposes "not met" for
+the absence of an optional control. Kept here, beside the result types, because `review`
+reads stored results without importing the registry of checks."""
+
+
+def as_advisory(
+    status: Status, reason: str, resources: Sequence[Resource]
+) -> tuple[Status, str, list[Resource]]:
+    """An advisory check's findings: FAIL becomes ADVISORY ("not in place"), never a fault."""
+    absent = [
+        Resource(r.id, Status.ADVISORY, r.detail) if r.status is Status.FAIL else r
+        for r in resources
+    ]
+    if status is not Status.FAIL:
+        return status, reason, absent
+    missing = sum(r.status is Status.ADVISORY for r in absent)
+    if reason.endswith(" failing") and missing:
+        reason = f"{missing} of {len(absent)} not in place (advisory)"
+    return Status.ADVISORY, reason, absent
+
+
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     """The outcome of one check in one region (or GLOBAL)."""
@@ -168,9 +217,11 @@ class CheckResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CheckResult:
+        """The stored form read back; a FAIL of a check that is advisory today (saved
+        before it became advisory) is read as ADVISORY (see `ADVISORY_CHECKS`)."""
         cause = data.get("cause")
         scanned_at = data.get("scanned_at")
-        return cls(
+        result = cls(
             check_id=str(data["id"]),
             title=str(data["title"]),
             service=str(data["service"]),
@@ -185,6 +236,16 @@ class CheckResult:
             account_id=str(data.get("account_id") or ""),
             source=Source(data.get("source") or Source.CHECK.value),
         )
+        return result.advisory_today()
+
+    def advisory_today(self) -> CheckResult:
+        """This result with the FAILs of a check advisory today read as ADVISORY."""
+        if self.source is not Source.CHECK or self.check_id not in ADVISORY_CHECKS:
+            return self
+        if self.status is not Status.FAIL and not self.failing:
+            return self
+        status, reason, resources = as_advisory(self.status, self.reason, self.resources)
+        return replace(self, status=status, reason=reason, resources=tuple(resources))
 
 
 def propose(role: EvidenceRole, results: Iterable[CheckResult]) -> Proposal | None:

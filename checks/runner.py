@@ -19,7 +19,7 @@ from checks.calls import CallFailed, CallLayer, Cancelled
 from checks.clock import as_of
 from checks.guard import WriteRefused
 from checks.registry import Check, Context, Scope, Verdict
-from checks.result import GLOBAL, Cause, CheckResult, Resource, ScanResult, Status
+from checks.result import GLOBAL, Cause, CheckResult, Resource, ScanResult, Status, as_advisory
 from checks.session import Aws
 
 log = logging.getLogger(__name__)
@@ -61,22 +61,6 @@ def status_from_resources(resources: Sequence[Resource]) -> tuple[Status, str]:
             f"{undecided[0].id}: {undecided[0].detail}"
         )
     return Status.PASS, f"{len(resources)} examined, none failing"
-
-
-def as_advisory(
-    status: Status, reason: str, resources: Sequence[Resource]
-) -> tuple[Status, str, list[Resource]]:
-    """An advisory check's findings: FAIL becomes ADVISORY ("not in place"), never a fault."""
-    absent = [
-        Resource(r.id, Status.ADVISORY, r.detail) if r.status is Status.FAIL else r
-        for r in resources
-    ]
-    if status is not Status.FAIL:
-        return status, reason, absent
-    missing = sum(r.status is Status.ADVISORY for r in absent)
-    if reason.endswith(" failing") and missing:
-        reason = f"{missing} of {len(absent)} not in place (advisory)"
-    return Status.ADVISORY, reason, absent
 
 
 def run_task(task: Task, aws: Aws, calls: CallLayer) -> CheckResult:

@@ -104,8 +104,12 @@ def document(value: Any) -> dict[str, Any]:
 
 
 def readable(value: Any) -> bool:
-    """True when `value` is a policy document with a Statement (else a check cannot judge)."""
-    return "Statement" in document(value)
+    """True when `value` is a policy document whose Statement is a statement object or a
+    list of them (else a check cannot judge it: never read it as "no statements")."""
+    found = document(value).get("Statement", None)
+    if isinstance(found, dict):
+        return True
+    return isinstance(found, list) and all(isinstance(s, dict) for s in found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +268,62 @@ def allows_everything(value: Any) -> bool:
         and "*" in s.resources
         for s in statements(value)
     )
+
+
+def denials(value: Any, action: str) -> list[Statement]:
+    """The Deny statements that cover `action` (an IAM action such as s3:DeleteObject:
+    wildcards, case and NotAction honoured), whatever their principal and conditions."""
+    return [s for s in statements(value) if s.deny and s.allows_action(action)]
+
+
+TRANSPORT_KEYS = frozenset({"aws:securetransport", "s3:tlsversion"})
+"""Condition keys about the connection's TLS, not about who calls or what is done."""
+
+
+def only_about_transport(statement: Statement) -> bool:
+    """True when a statement has conditions and all are about TLS (a "deny plain HTTP"
+    statement, which denies nothing to a caller using HTTPS)."""
+    return bool(statement.conditions) and statement.condition_keys() <= TRANSPORT_KEYS
+
+
+def denies_insecure_transport(value: Any, service: str) -> bool:
+    """True when a statement denies every `service` action to anyone over plain HTTP:
+    Deny, Principal "*" (not NotPrincipal), Action "*" or "<service>:*" (not NotAction),
+    and Bool / BoolIfExists aws:SecureTransport false."""
+    whole = {"*", "*:*", f"{service.lower()}:*"}
+    for s in statements(value):
+        if not s.deny or s.not_principal or s.not_action or not s.everyone:
+            continue
+        if not whole.intersection(s.actions):
+            continue
+        if any(
+            c.key == "aws:securetransport"
+            and c.operator in {"bool", "boolifexists"}
+            and any(v.strip().lower() == "false" for v in c.values)
+            for c in s.conditions
+        ):
+            return True
+    return False
+
+
+def allowed_principals(value: Any) -> list[str]:
+    """Every principal the Allow statements name ("*", account ARNs, services, federated
+    providers), sorted, once each. NotPrincipal statements name no one."""
+    return sorted(
+        {
+            principal
+            for s in statements(value)
+            if s.allow and not s.not_principal
+            for _, principal in s.principals
+        }
+    )
+
+
+def allows_whole_service(value: Any, service: str) -> bool:
+    """True when an Allow statement grants `<service>:*` as such (AWSSupportAccess-like),
+    not only through "*" (an administrator policy is not a support policy)."""
+    wanted = f"{service.lower()}:*"
+    return any(s.allow and not s.not_action and wanted in s.actions for s in statements(value))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from checks.registry import Context, Outcome, Scope, check, failed, passed
+from checks.declare import Call, Found, Judgement, Pass, Resources, per_resource
 
 
-@check(
+@per_resource(
     "accessanalyzer.enabled",
     "IAM Access Analyzer has an active analyzer in the region",
     bps=("SEC03-BP07",),
-    service="accessanalyzer",
-    scope=Scope.REGIONAL,
-    actions=("access-analyzer:ListAnalyzers",),
+    over=Resources(
+        Call("accessanalyzer", "ListAnalyzers", "analyzers"),
+        keep=lambda r: r.get("status") == "ACTIVE",
+        id="arn",
+    ),
+    missing="no active IAM Access Analyzer analyzer in this region",
     advisory=True,
 )
-def access_analyzer(ctx: Context) -> Outcome:
-    analyzers = ctx.call("accessanalyzer", "list_analyzers").get("analyzers", [])
-    active = [a for a in analyzers if a.get("status") == "ACTIVE"]
-    if not active:
-        return [failed(ctx.where, "no active IAM Access Analyzer analyzer in this region")]
-    return [passed(str(a.get("arn")), f"{a.get('type')} analyzer active") for a in active]
+def access_analyzer(r: Found) -> Judgement:
+    return Pass(f"{r.get('type')} analyzer active")

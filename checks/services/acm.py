@@ -6,10 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from checks.clock import scan_now
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, Undecided, per_resource
 from checks.lib.dates import Unreadable, days_left
-from checks.registry import Context, Outcome, Scope, check, failed, passed, undecided
-from checks.result import Resource
-from checks.services.common import _list
 
 CERT_WARN_DAYS = 30
 
@@ -54,29 +52,29 @@ def certificate_finding(cert: dict[str, Any], now: datetime) -> tuple[bool | Non
     return (True, f"{kind}, {left}, {use}")
 
 
-@check(
+@per_resource(
     "acm.certificate_expiry",
     f"ACM certificates are not expired, failing renewal or expiring within {CERT_WARN_DAYS} days",
     bps=("SEC09-BP01",),
-    service="acm",
-    scope=Scope.REGIONAL,
-    actions=("acm:ListCertificates", "acm:DescribeCertificate"),
+    over=Resources(
+        Call(
+            "acm",
+            "ListCertificates",
+            "CertificateSummaryList",
+            params={"Includes": {"keyTypes": ACM_KEY_TYPES}},
+        ),
+        id="CertificateArn",
+    ),
+    details={
+        "certificate": Call(
+            "acm", "DescribeCertificate", "Certificate", each=lambda r: {"CertificateArn": r.id}
+        )
+    },
 )
-def certificate_expiry(ctx: Context) -> Outcome:
-    summaries = _list(
-        ctx.call("acm", "list_certificates", Includes={"keyTypes": ACM_KEY_TYPES}),
-        "CertificateSummaryList",
-    )
-    now = scan_now()
-    found: list[Resource] = []
-    for summary in summaries:
-        arn = str(summary.get("CertificateArn"))
-        cert = ctx.call("acm", "describe_certificate", CertificateArn=arn).get("Certificate")
-        cert = cert if isinstance(cert, dict) else summary
-        ok, why = certificate_finding(cert, now)
-        label = f"{cert.get('DomainName') or summary.get('DomainName')}: {why}"
-        if ok is None:
-            found.append(undecided(arn, label))
-        else:
-            found.append(passed(arn, label) if ok else failed(arn, label))
-    return found
+def certificate_expiry(r: Found) -> Judgement:
+    cert = r["certificate"] if isinstance(r["certificate"], dict) else r.listed
+    ok, why = certificate_finding(cert, scan_now())
+    label = f"{cert.get('DomainName') or r.get('DomainName')}: {why}"
+    if ok is None:
+        return Undecided(label)
+    return Pass(label) if ok else Fail(label)

@@ -7,7 +7,7 @@ from typing import Any
 from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
 from checks.result import Resource
 from checks.services.ec2 import volumes
-from checks.services.efs import file_systems
+from checks.services.efs import FILE_SYSTEMS
 from checks.services.rds import db_clusters, db_instances
 
 
@@ -21,7 +21,7 @@ def _region_has_data_stores(ctx: Context) -> bool:
         or db_instances(ctx)
         or db_clusters(ctx)
         or ctx.call("dynamodb", "list_tables").get("TableNames")
-        or file_systems(ctx)
+        or FILE_SYSTEMS.entries(ctx)
     )
 
 

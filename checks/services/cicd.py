@@ -5,11 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checks.lib.policy import allows_everything
-from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
+from checks.lib.policy import account_of
+from checks.registry import (
+    Context,
+    Outcome,
+    Scope,
+    check,
+    failed,
+    not_applicable,
+    passed,
+    undecided,
+)
 from checks.result import Resource
 from checks.services.codebuild import CODEBUILD_READ, codebuild_projects
-from checks.services.iam import ADMIN_POLICY_SUFFIX, authorization_details
+from checks.services.iam import (
+    admin_policy_arns,
+    admin_reason,
+    authorization_details,
+    unreadable_policies,
+    unreadable_policy_arns,
+)
 
 PIPELINE_READ = ("codepipeline:ListPipelines", "codepipeline:GetPipeline")
 
@@ -61,29 +76,6 @@ def programmatic_deployment(ctx: Context) -> Outcome:
     return found
 
 
-def _admin_policy_arns(details: dict[str, Any]) -> set[str]:
-    """Customer managed policies whose default version allows everything."""
-    return {
-        str(policy.get("Arn"))
-        for policy in details.get("Policies", [])
-        for version in policy.get("PolicyVersionList", [])
-        if version.get("IsDefaultVersion") and allows_everything(version.get("Document"))
-    }
-
-
-def _role_admin_reason(role: dict[str, Any], admin_arns: set[str]) -> str | None:
-    for attached in role.get("AttachedManagedPolicies", []):
-        arn = str(attached.get("PolicyArn", ""))
-        if arn.endswith(ADMIN_POLICY_SUFFIX):
-            return "AdministratorAccess attached"
-        if arn in admin_arns:
-            return f"policy {attached.get('PolicyName')} allows *:* on *"
-    for inline in role.get("RolePolicyList", []):
-        if allows_everything(inline.get("PolicyDocument")):
-            return f"inline policy {inline.get('PolicyName')} allows *:* on *"
-    return None
-
-
 def _pipeline_roles(ctx: Context) -> Iterator[tuple[str, str]]:
     """(role ARN or name, "what uses it") for every build project and pipeline, all regions."""
     for region in ctx.regions or (ctx.region,):
@@ -116,20 +108,31 @@ def admin_roles(ctx: Context) -> Outcome:
     if not users:
         return []
     details = authorization_details(ctx)
-    admin_arns = _admin_policy_arns(details)
+    admin_arns, unreadable_arns = admin_policy_arns(details), unreadable_policy_arns(details)
     by_arn = {str(r.get("Arn")): r for r in details.get("RoleDetailList", [])}
     by_name = {str(r.get("RoleName")): r for r in details.get("RoleDetailList", [])}
     found: list[Resource] = []
     for role_ref, uses in sorted(users.items()):
-        role = by_arn.get(role_ref) or by_name.get(role_ref.rsplit("/", 1)[-1])
+        owner = account_of(role_ref)
+        role = by_arn.get(role_ref)
+        if role is None and owner in (None, ctx.account_id):  # a name, or a path/ARN variant
+            role = by_name.get(role_ref.rsplit("/", 1)[-1])
         used_by = "; ".join(sorted(set(uses)))
         if role is None:
-            found.append(passed(role_ref, f"role not in this account (not examined); {used_by}"))
+            where = f"account {owner}" if owner and owner != ctx.account_id else "this account"
+            found.append(
+                undecided(
+                    role_ref,
+                    f"role not found in {where}: its permissions were not examined; {used_by}",
+                )
+            )
             continue
-        reason = _role_admin_reason(role, admin_arns)
+        reason = admin_reason(role, admin_arns, "RolePolicyList")
         arn = str(role.get("Arn"))
         if reason:
             found.append(failed(arn, f"{reason}; used by {used_by}"))
+        elif why := unreadable_policies(role, unreadable_arns, "RolePolicyList"):
+            found.append(undecided(arn, f"{why}; used by {used_by}"))
         else:
             found.append(passed(arn, f"no administrator policy; used by {used_by}"))
     return found

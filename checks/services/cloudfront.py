@@ -5,38 +5,34 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checks.registry import Context, Outcome, Scope, check, failed, passed
-from checks.result import Resource
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+from checks.registry import Scope
 from checks.services.common import _list
 
 CLOUDFRONT_OLD_TLS = {"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"}
 
+DISTRIBUTIONS = Resources(
+    Call("cloudfront", "ListDistributions", "DistributionList.Items"), id=("ARN", "Id")
+)
 
-def distributions(ctx: Context) -> list[dict[str, Any]]:
-    listing = ctx.call("cloudfront", "list_distributions").get("DistributionList") or {}
-    return _list(listing, "Items")
+
+def _label(r: Found) -> str:
+    return str(r.get("DomainName") or r.get("Id"))
 
 
-@check(
+@per_resource(
     "cloudfront.web_acl",
     "Enabled CloudFront distributions have an AWS WAF web ACL",
     bps=("SEC05-BP03",),
-    service="cloudfront",
+    over=DISTRIBUTIONS,
     scope=Scope.GLOBAL,
-    actions=("cloudfront:ListDistributions",),
 )
-def cloudfront_web_acl(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for dist in distributions(ctx):
-        ident = str(dist.get("ARN") or dist.get("Id"))
-        label = str(dist.get("DomainName") or dist.get("Id"))
-        if dist.get("WebACLId"):
-            found.append(passed(ident, f"{label}: web ACL {dist['WebACLId']}"))
-        elif dist.get("Enabled") is False:
-            found.append(passed(ident, f"{label}: disabled, serves no traffic"))
-        else:
-            found.append(failed(ident, f"{label}: no AWS WAF web ACL"))
-    return found
+def cloudfront_web_acl(r: Found) -> Judgement:
+    if r.get("WebACLId"):
+        return Pass(f"{_label(r)}: web ACL {r.get('WebACLId')}")
+    if r.get("Enabled") is False:
+        return Pass(f"{_label(r)}: disabled, serves no traffic")
+    return Fail(f"{_label(r)}: no AWS WAF web ACL")
 
 
 def _behaviors(config: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -47,35 +43,28 @@ def _behaviors(config: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield str(behavior.get("PathPattern", "?")), behavior
 
 
-@check(
+@per_resource(
     "cloudfront.viewer_https",
     "CloudFront distributions require HTTPS from viewers with TLS 1.2 or later",
     bps=("SEC09-BP02",),
-    service="cloudfront",
+    over=DISTRIBUTIONS,
     scope=Scope.GLOBAL,
-    actions=("cloudfront:ListDistributions",),
 )
-def viewer_https(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for dist in distributions(ctx):
-        ident = str(dist.get("ARN") or dist.get("Id"))
-        label = str(dist.get("DomainName") or dist.get("Id"))
-        problems = [
-            f"behavior {path} allows HTTP"
-            for path, behavior in _behaviors(dist)
-            if behavior.get("ViewerProtocolPolicy") == "allow-all"
-        ]
-        certificate = dist.get("ViewerCertificate") or {}
-        minimum = str(certificate.get("MinimumProtocolVersion", ""))
-        custom = bool(
-            certificate.get("ACMCertificateArn")
-            or certificate.get("IAMCertificateId")
-            or certificate.get("CloudFrontDefaultCertificate") is False
-        )
-        if custom and minimum in CLOUDFRONT_OLD_TLS:
-            problems.append(f"minimum viewer protocol {minimum}")
-        if problems:
-            found.append(failed(ident, f"{label}: {'; '.join(problems)}"))
-        else:
-            found.append(passed(ident, f"{label}: viewers use HTTPS"))
-    return found
+def viewer_https(r: Found) -> Judgement:
+    problems = [
+        f"behavior {path} allows HTTP"
+        for path, behavior in _behaviors(r.listed)
+        if behavior.get("ViewerProtocolPolicy") == "allow-all"
+    ]
+    certificate = r.get("ViewerCertificate") or {}
+    minimum = str(certificate.get("MinimumProtocolVersion", ""))
+    custom = bool(
+        certificate.get("ACMCertificateArn")
+        or certificate.get("IAMCertificateId")
+        or certificate.get("CloudFrontDefaultCertificate") is False
+    )
+    if custom and minimum in CLOUDFRONT_OLD_TLS:
+        problems.append(f"minimum viewer protocol {minimum}")
+    if problems:
+        return Fail(f"{_label(r)}: {'; '.join(problems)}")
+    return Pass(f"{_label(r)}: viewers use HTTPS")

@@ -4,40 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.registry import Context, Outcome, Scope, check, not_applicable, passed
-from checks.result import Resource
+from checks.declare import Call, Found, Judgement, Pass, Resources, per_resource
 
 
-@check(
+def _repository(r: Found) -> dict[str, Any]:
+    params = {"domain": r.get("domainName"), "repository": r.get("name")}
+    return {**params, "domainOwner": r.get("domainOwner")} if r.get("domainOwner") else params
+
+
+@per_resource(
     "codeartifact.repositories",
     "CodeArtifact repositories serve packages (external connections and upstreams shown)",
     bps=("SEC11-BP05",),
-    service="codeartifact",
-    scope=Scope.REGIONAL,
-    actions=("codeartifact:ListRepositories", "codeartifact:DescribeRepository"),
+    over=Resources(
+        Call("codeartifact", "ListRepositories", "repositories"),
+        details={
+            "repository": Call("codeartifact", "DescribeRepository", "repository", each=_repository)
+        },
+        id=lambda r: (r["repository"] or {}).get("arn") or r.get("arn") or r.get("name"),
+    ),
+    none="no CodeArtifact repositories here",
 )
-def codeartifact_repositories(ctx: Context) -> Outcome:
-    repos = ctx.call("codeartifact", "list_repositories").get("repositories", [])
-    if not repos:
-        return not_applicable("no CodeArtifact repositories here")
-    found: list[Resource] = []
-    for summary in repos:
-        params: dict[str, Any] = {
-            "domain": summary.get("domainName"),
-            "repository": summary.get("name"),
-        }
-        if summary.get("domainOwner"):
-            params["domainOwner"] = summary["domainOwner"]
-        repo = ctx.call("codeartifact", "describe_repository", **params).get("repository", {})
-        external = [
-            str(c.get("externalConnectionName")) for c in repo.get("externalConnections", [])
-        ]
-        upstream = [str(u.get("repositoryName")) for u in repo.get("upstreams", [])]
-        parts = []
-        if external:
-            parts.append("proxies " + ", ".join(external))
-        if upstream:
-            parts.append("upstreams " + ", ".join(upstream))
-        arn = str(repo.get("arn") or summary.get("arn") or summary.get("name"))
-        found.append(passed(arn, "; ".join(parts) or "internal packages only (no upstream)"))
-    return found
+def codeartifact_repositories(r: Found) -> Judgement:
+    repo = r["repository"] or {}
+    external = [str(c.get("externalConnectionName")) for c in repo.get("externalConnections", [])]
+    upstream = [str(u.get("repositoryName")) for u in repo.get("upstreams", [])]
+    parts = []
+    if external:
+        parts.append("proxies " + ", ".join(external))
+    if upstream:
+        parts.append("upstreams " + ", ".join(upstream))
+    return Pass("; ".join(parts) or "internal packages only (no upstream)")

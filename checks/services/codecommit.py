@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
-from checks.registry import Context, Outcome, Scope, check, failed, passed
-from checks.result import Resource
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
 
 
-@check(
+@per_resource(
     "codecommit.approval_rules",
     "CodeCommit repositories have an approval rule template (reviews before merge)",
     bps=("SEC11-BP04",),
-    service="codecommit",
-    scope=Scope.REGIONAL,
-    actions=(
-        "codecommit:ListRepositories",
-        "codecommit:ListAssociatedApprovalRuleTemplatesForRepository",
+    over=Resources(
+        Call("codecommit", "ListRepositories", "repositories"),
+        id=lambda r: (
+            f"arn:{r.ctx.partition}:codecommit:{r.ctx.region}:{r.ctx.account_id}:"
+            f"{r.get('repositoryName')}"
+        ),
     ),
-)
-def approval_rules(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for repo in ctx.call("codecommit", "list_repositories").get("repositories", []):
-        name = str(repo.get("repositoryName"))
-        arn = f"arn:{ctx.partition}:codecommit:{ctx.region}:{ctx.account_id}:{name}"
-        templates = ctx.call(
+    details={
+        "templates": Call(
             "codecommit",
-            "list_associated_approval_rule_templates_for_repository",
-            repositoryName=name,
-        ).get("approvalRuleTemplateNames", [])
-        if templates:
-            found.append(passed(arn, "approval rule templates: " + ", ".join(map(str, templates))))
-        else:
-            found.append(failed(arn, "no approval rule template: changes can merge unreviewed"))
-    return found
+            "ListAssociatedApprovalRuleTemplatesForRepository",
+            "approvalRuleTemplateNames",
+            each=lambda r: {"repositoryName": str(r.get("repositoryName"))},
+        )
+    },
+)
+def approval_rules(r: Found) -> Judgement:
+    if templates := r["templates"]:
+        return Pass("approval rule templates: " + ", ".join(map(str, templates)))
+    return Fail("no approval rule template: changes can merge unreviewed")

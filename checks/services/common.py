@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from checks.calls import CallFailed
+from checks.declare import Fail, Judgement, Pass
 from checks.registry import Context, Outcome, Verdict, failed, passed
 from checks.result import Resource, Status
 
@@ -39,6 +40,17 @@ def _found_or_fail(
     if error is not None:
         raise error
     return [absent]
+
+
+def policy_document(response: dict[str, Any] | None, key: str) -> Any:
+    """The policy of a "get policy" answer, for `resource_policies`: None when the call
+    said the resource has none (`call_if_exists` gave None); the document otherwise; and
+    when the answer holds no document at all, an unreadable one ({}), so the resource is
+    undecided, never "no policy"."""
+    if response is None:
+        return None
+    value = response.get(key)
+    return {} if value is None or value == "" else value
 
 
 MAX_LISTED = 5
@@ -74,6 +86,14 @@ def _classification(tags: Iterable[dict[str, Any]], key: str = "Key") -> str | N
             value = tag.get("Value", tag.get("value", ""))
             return f"{name}={value}"
     return None
+
+
+def classified(tags: Iterable[dict[str, Any]], what: str) -> Judgement:
+    """A resource's classification tag, judged (for `checks.declare` judges)."""
+    label = _classification(tags)
+    if label:
+        return Pass(f"{what} tagged {label}")
+    return Fail(f"{what} has no classification or sensitivity tag")
 
 
 def _classified(arn: str, tags: Iterable[dict[str, Any]], what: str) -> Resource:

@@ -2,91 +2,74 @@
 
 from __future__ import annotations
 
-from typing import Any
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+from checks.services.common import classified
 
-from checks.registry import Context, Outcome, Scope, check, failed, passed
-from checks.result import Resource
-from checks.services.common import _classified
-
-
-def tables(ctx: Context) -> list[dict[str, Any]]:
-    """Every DynamoDB table of the region, described."""
-    names = ctx.call("dynamodb", "list_tables").get("TableNames", [])
-    return [
-        dict(ctx.call("dynamodb", "describe_table", TableName=n).get("Table", {})) for n in names
-    ]
+LIST_TABLES = Call("dynamodb", "ListTables", "TableNames")
 
 
-def table_arn(ctx: Context, table: dict[str, Any]) -> str:
-    name = table.get("TableName")
-    return str(
-        table.get("TableArn")
-        or f"arn:{ctx.partition}:dynamodb:{ctx.region}:{ctx.account_id}:table/{name}"
-    )
+def _arn(r: Found) -> str:
+    return f"arn:{r.ctx.partition}:dynamodb:{r.ctx.region}:{r.ctx.account_id}:table/{r.listed}"
 
 
-@check(
+TABLES = Resources(
+    LIST_TABLES,
+    details={
+        "table": Call("dynamodb", "DescribeTable", "Table", each=lambda r: {"TableName": r.listed})
+    },
+    id=lambda r: (r["table"] or {}).get("TableArn") or _arn(r),
+)
+
+
+@per_resource(
     "dynamodb.table_encryption",
     "DynamoDB tables are encrypted at rest (key type noted)",
     bps=("SEC08-BP02",),
-    service="dynamodb",
-    scope=Scope.REGIONAL,
-    actions=("dynamodb:ListTables", "dynamodb:DescribeTable"),
+    over=TABLES,
 )
-def dynamodb_table_encryption(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for table in tables(ctx):
-        sse = table.get("SSEDescription") or {}
-        status = sse.get("Status")
-        arn = table_arn(ctx, table)
-        if status in ("DISABLED", "DISABLING"):
-            found.append(failed(arn, f"server-side encryption is {status}"))
-        elif not sse:
-            found.append(passed(arn, "encrypted with an AWS owned key"))
-        elif sse.get("SSEType") == "KMS":
-            key = sse.get("KMSMasterKeyArn") or "AWS managed key"
-            found.append(passed(arn, f"encrypted with KMS ({key})"))
-        else:
-            found.append(passed(arn, f"encrypted ({sse.get('SSEType') or status})"))
-    return found
+def dynamodb_table_encryption(r: Found) -> Judgement:
+    sse = (r["table"] or {}).get("SSEDescription") or {}
+    status = sse.get("Status")
+    if status in ("DISABLED", "DISABLING"):
+        return Fail(f"server-side encryption is {status}")
+    if not sse:
+        return Pass("encrypted with an AWS owned key")
+    if sse.get("SSEType") == "KMS":
+        return Pass(f"encrypted with KMS ({sse.get('KMSMasterKeyArn') or 'AWS managed key'})")
+    return Pass(f"encrypted ({sse.get('SSEType') or status})")
 
 
-@check(
+@per_resource(
     "dynamodb.classification_tag",
     "DynamoDB tables carry a data classification tag",
     bps=("SEC07-BP01", "SEC07-BP02"),
-    service="dynamodb",
-    scope=Scope.REGIONAL,
-    actions=("dynamodb:ListTables", "dynamodb:DescribeTable", "dynamodb:ListTagsOfResource"),
+    over=TABLES,
+    details={
+        "tags": Call("dynamodb", "ListTagsOfResource", "Tags", each=lambda r: {"ResourceArn": r.id})
+    },
     advisory=True,
 )
-def dynamodb_classification_tag(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for table in tables(ctx):
-        arn = table_arn(ctx, table)
-        tags = ctx.call("dynamodb", "list_tags_of_resource", ResourceArn=arn).get("Tags", [])
-        found.append(_classified(arn, tags, "table"))
-    return found
+def dynamodb_classification_tag(r: Found) -> Judgement:
+    return classified(r["tags"] or [], "table")
 
 
-@check(
+@per_resource(
     "dynamodb.pitr",
     "DynamoDB tables have point-in-time recovery",
     bps=("SEC07-BP04",),
-    service="dynamodb",
-    scope=Scope.REGIONAL,
-    actions=("dynamodb:ListTables", "dynamodb:DescribeContinuousBackups"),
+    over=Resources(LIST_TABLES, id=_arn),
+    details={
+        "backups": Call(
+            "dynamodb",
+            "DescribeContinuousBackups",
+            "ContinuousBackupsDescription",
+            each=lambda r: {"TableName": r.listed},
+        )
+    },
 )
-def dynamodb_pitr(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for name in ctx.call("dynamodb", "list_tables").get("TableNames", []):
-        response = ctx.call("dynamodb", "describe_continuous_backups", TableName=name)
-        description = response.get("ContinuousBackupsDescription", {})
-        pitr = description.get("PointInTimeRecoveryDescription", {})
-        arn = f"arn:{ctx.partition}:dynamodb:{ctx.region}:{ctx.account_id}:table/{name}"
-        if pitr.get("PointInTimeRecoveryStatus") == "ENABLED":
-            days = pitr.get("RecoveryPeriodInDays")
-            found.append(passed(arn, f"point-in-time recovery on ({days or 35} days)"))
-        else:
-            found.append(failed(arn, "point-in-time recovery is off"))
-    return found
+def dynamodb_pitr(r: Found) -> Judgement:
+    pitr = (r["backups"] or {}).get("PointInTimeRecoveryDescription", {})
+    if pitr.get("PointInTimeRecoveryStatus") == "ENABLED":
+        days = pitr.get("RecoveryPeriodInDays")
+        return Pass(f"point-in-time recovery on ({days or 35} days)")
+    return Fail("point-in-time recovery is off")

@@ -5,62 +5,84 @@ from __future__ import annotations
 
 from typing import Any
 
+from checks.declare import (
+    Call,
+    Fail,
+    Found,
+    Judgement,
+    Pass,
+    Resources,
+    Undecided,
+    per_resource,
+)
 from checks.lib import netrules
 from checks.lib.dates import age_days
-from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
+from checks.registry import (
+    Context,
+    Outcome,
+    Scope,
+    check,
+    failed,
+    not_applicable,
+    passed,
+    undecided,
+)
 from checks.result import Resource
 from checks.services.common import _arn, _few, _list, _plural
 
+FLOW_LOGS = Call("ec2", "DescribeFlowLogs", "FlowLogs")
+INTERFACES = Call("ec2", "DescribeNetworkInterfaces", "NetworkInterfaces")
 
-@check(
+
+def _vpc_arn(r: Found) -> str:
+    owner = r.get("OwnerId") or r.ctx.account_id
+    return f"arn:{r.ctx.partition}:ec2:{r.ctx.region}:{owner}:vpc/{r.get('VpcId')}"
+
+
+VPCS = Resources(Call("ec2", "DescribeVpcs", "Vpcs"), id=_vpc_arn)
+
+
+@per_resource(
     "ec2.vpc_flow_logs",
     "VPCs have an active VPC flow log (an unused default VPC is not required to)",
     bps=("SEC04-BP01",),
-    service="ec2",
-    scope=Scope.REGIONAL,
-    actions=("ec2:DescribeVpcs", "ec2:DescribeFlowLogs", "ec2:DescribeNetworkInterfaces"),
+    over=VPCS,
+    reads=(FLOW_LOGS, INTERFACES),
 )
-def vpc_flow_logs(ctx: Context) -> Outcome:
-    vpcs = ctx.call("ec2", "describe_vpcs").get("Vpcs", [])
-    if not vpcs:
-        return []
-    logs: dict[str, list[dict[str, Any]]] = {}
-    for flow in ctx.call("ec2", "describe_flow_logs").get("FlowLogs", []):
-        if flow.get("FlowLogStatus", "ACTIVE") == "ACTIVE":
-            logs.setdefault(str(flow.get("ResourceId")), []).append(flow)
-    found: list[Resource] = []
-    for vpc in vpcs:
-        vpc_id = str(vpc["VpcId"])
-        arn = f"arn:{ctx.partition}:ec2:{ctx.region}:{vpc.get('OwnerId') or ctx.account_id}"
-        arn += f":vpc/{vpc_id}"
-        flows = logs.get(vpc_id, [])
-        if flows:
-            kinds = sorted(
-                {
-                    f"{f.get('TrafficType', '?')} to "
-                    f"{f.get('LogDestinationType', 'cloud-watch-logs')}"
-                    for f in flows
-                }
-            )
-            broken = [f for f in flows if f.get("DeliverLogsStatus") == "FAILED"]
-            note = (
-                f" (delivery failing: {broken[0].get('DeliverLogsErrorMessage', '?')})"
-                if broken
-                else ""
-            )
-            found.append(passed(arn, f"flow log {', '.join(kinds)}{note}"))
-            continue
-        if vpc.get("IsDefault"):
-            interfaces = ctx.call(
-                "ec2",
-                "describe_network_interfaces",
-                Filters=[{"Name": "vpc-id", "Values": [vpc_id]}],
-            ).get("NetworkInterfaces", [])
-            if not interfaces:
-                found.append(passed(arn, "default VPC without flow log, unused (no interfaces)"))
-                continue
-        found.append(failed(arn, "no active VPC flow log"))
-    return found
+def vpc_flow_logs(r: Found) -> Judgement:
+    vpc_id = str(r.get("VpcId"))
+    mine = [f for f in r.read(FLOW_LOGS) or [] if str(f.get("ResourceId")) == vpc_id]
+    flows = [f for f in mine if f.get("FlowLogStatus") == "ACTIVE"]
+    if flows:
+        kinds = sorted(
+            {
+                f"{f.get('TrafficType', '?')} to {f.get('LogDestinationType', 'cloud-watch-logs')}"
+                for f in flows
+            }
+        )
+        broken = [f for f in flows if f.get("DeliverLogsStatus") == "FAILED"]
+        note = (
+            f" (delivery failing: {broken[0].get('DeliverLogsErrorMessage', '?')})"
+            if broken
+            else ""
+        )
+        return Pass(f"flow log {', '.join(kinds)}{note}")
+    if any(not f.get("FlowLogStatus") for f in mine):
+        return Undecided("a flow log whose status is not reported")
+    if r.get("IsDefault") and not r.read(
+        INTERFACES, Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
+    ):
+        return Pass("default VPC without flow log, unused (no interfaces)")
+    return Fail("no active VPC flow log")
+
+
+GONE = {"terminated", "shutting-down"}
+# Every instance of the region that still exists (not terminated or shutting down).
+INSTANCES = Resources(
+    Call("ec2", "DescribeInstances", "Reservations[].Instances[]"),
+    keep=lambda r: (r.get("State") or {}).get("Name") not in GONE,
+    id=lambda r: instance_arn(r.ctx, r.listed),
+)
 
 
 # Ports that must never be open to the whole internet (administration, databases, file
@@ -114,6 +136,9 @@ def vpcs(ctx: Context) -> list[dict[str, Any]]:
     return _list(ctx.call("ec2", "describe_vpcs"), "Vpcs")
 
 
+ROUTE_TABLES = Call("ec2", "DescribeRouteTables", "RouteTables")
+
+
 def route_tables(ctx: Context) -> list[dict[str, Any]]:
     return _list(ctx.call("ec2", "describe_route_tables"), "RouteTables")
 
@@ -159,40 +184,34 @@ def internet_gateway_route(ctx: Context, subnet_id: str | None, vpc_id: str | No
     return None
 
 
-@check(
+@per_resource(
     "ec2.instance_public_ip",
     "EC2 instances have no public IP address",
     bps=("SEC05-BP01",),
-    service="ec2",
-    scope=Scope.REGIONAL,
-    actions=("ec2:DescribeInstances", "ec2:DescribeRouteTables"),
+    over=INSTANCES,
+    reads=(ROUTE_TABLES,),  # through internet_gateway_route
 )
-def instance_public_ip(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for instance in instances(ctx):
-        ident = _arn(ctx, "ec2", "instance", str(instance.get("InstanceId")))
-        name = _name_tag(instance)
-        public_ip = instance.get("PublicIpAddress")
-        ipv6 = [
-            str(address.get("Ipv6Address"))
-            for interface in _list(instance, "NetworkInterfaces")
-            for address in _list(interface, "Ipv6Addresses")
-            if address.get("Ipv6Address")
-        ]
-        gateway = internet_gateway_route(ctx, instance.get("SubnetId"), instance.get("VpcId"))
-        route = (
-            f"its subnet routes to internet gateway {gateway}"
-            if gateway
-            else "its subnet has no default route to an internet gateway"
-        )
-        label = f"{name}: " if name else ""
-        if public_ip:
-            found.append(failed(ident, f"{label}public IP {public_ip}; {route}"))
-        elif ipv6 and gateway:
-            found.append(failed(ident, f"{label}IPv6 address {ipv6[0]}; {route}"))
-        else:
-            found.append(passed(ident, f"{label}no public IP address"))
-    return found
+def instance_public_ip(r: Found) -> Judgement:
+    name = _name_tag(r.listed)
+    public_ip = r.get("PublicIpAddress")
+    ipv6 = [
+        str(address.get("Ipv6Address"))
+        for interface in _list(r.listed, "NetworkInterfaces")
+        for address in _list(interface, "Ipv6Addresses")
+        if address.get("Ipv6Address")
+    ]
+    gateway = internet_gateway_route(r.ctx, r.get("SubnetId"), r.get("VpcId"))
+    route = (
+        f"its subnet routes to internet gateway {gateway}"
+        if gateway
+        else "its subnet has no default route to an internet gateway"
+    )
+    label = f"{name}: " if name else ""
+    if public_ip:
+        return Fail(f"{label}public IP {public_ip}; {route}")
+    if ipv6 and gateway:
+        return Fail(f"{label}IPv6 address {ipv6[0]}; {route}")
+    return Pass(f"{label}no public IP address")
 
 
 @check(
@@ -241,43 +260,32 @@ def _endpoint_service(name: str) -> str | None:
     return None
 
 
-@check(
+ENDPOINTS = Call("ec2", "DescribeVpcEndpoints", "VpcEndpoints")
+
+
+@per_resource(
     "ec2.vpc_endpoints",
     "VPCs in use reach S3 and DynamoDB through VPC endpoints (informative: never fails)",
     bps=("SEC05-BP01",),
-    service="ec2",
-    scope=Scope.REGIONAL,
-    actions=(
-        "ec2:DescribeVpcs",
-        "ec2:DescribeNetworkInterfaces",
-        "ec2:DescribeVpcEndpoints",
+    over=Resources(
+        VPCS.listing, id=lambda r: _arn(r.ctx, "ec2", "vpc", str(r.get("VpcId")), r.get("OwnerId"))
     ),
+    keep=lambda r: str(r.get("VpcId")) in {str(i.get("VpcId")) for i in r.read(INTERFACES) or []},
+    reads=(INTERFACES, ENDPOINTS),
 )
-def vpc_endpoints(ctx: Context) -> Outcome:
-    in_use = {str(i.get("VpcId")) for i in network_interfaces(ctx)}
-    endpoints = _list(ctx.call("ec2", "describe_vpc_endpoints"), "VpcEndpoints")
-    found: list[Resource] = []
-    for vpc in vpcs(ctx):
-        vpc_id = str(vpc.get("VpcId"))
-        if vpc_id not in in_use:
-            continue
-        services = sorted(
-            {
-                service
-                for endpoint in endpoints
-                if endpoint.get("VpcId") == vpc_id
-                and str(endpoint.get("State", "available")).lower() not in {"deleted", "failed"}
-                and (service := _endpoint_service(str(endpoint.get("ServiceName", ""))))
-            }
-        )
-        ident = _arn(ctx, "ec2", "vpc", vpc_id, vpc.get("OwnerId"))
-        if services:
-            found.append(passed(ident, f"VPC endpoints for {', '.join(services)}"))
-        else:
-            found.append(
-                passed(ident, "no S3 or DynamoDB endpoint: calls to them leave through NAT or IGW")
-            )
-    return found
+def vpc_endpoints(r: Found) -> Judgement:
+    services = sorted(
+        {
+            service
+            for endpoint in r.read(ENDPOINTS) or []
+            if endpoint.get("VpcId") == r.get("VpcId")
+            and str(endpoint.get("State", "available")).lower() not in {"deleted", "failed"}
+            and (service := _endpoint_service(str(endpoint.get("ServiceName", ""))))
+        }
+    )
+    if services:
+        return Pass(f"VPC endpoints for {', '.join(services)}")
+    return Pass("no S3 or DynamoDB endpoint: calls to them leave through NAT or IGW")
 
 
 def open_to_world(group: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -309,27 +317,26 @@ def open_to_world(group: dict[str, Any]) -> tuple[list[str], list[str]]:
     return risky, other
 
 
-@check(
+SECURITY_GROUPS = Resources(
+    Call("ec2", "DescribeSecurityGroups", "SecurityGroups"),
+    id=lambda r: _arn(r.ctx, "ec2", "security-group", str(r.get("GroupId")), r.get("OwnerId")),
+)
+
+
+@per_resource(
     "ec2.sg_open_to_world",
     "No security group allows the internet to administrative, database or all ports",
     bps=("SEC05-BP02",),
-    service="ec2",
-    scope=Scope.REGIONAL,
-    actions=("ec2:DescribeSecurityGroups",),
+    over=SECURITY_GROUPS,
 )
-def sg_open_to_world(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for group in security_groups(ctx):
-        ident = _arn(ctx, "ec2", "security-group", str(group.get("GroupId")), group.get("OwnerId"))
-        name = str(group.get("GroupName", ""))
-        risky, other = open_to_world(group)
-        if risky:
-            found.append(failed(ident, f"{name}: inbound {'; '.join(risky)}"))
-        elif other:
-            found.append(passed(ident, f"{name}: open to the internet only on {'; '.join(other)}"))
-        else:
-            found.append(passed(ident, f"{name}: no inbound rule from the whole internet"))
-    return found
+def sg_open_to_world(r: Found) -> Judgement:
+    name = str(r.get("GroupName", ""))
+    risky, other = open_to_world(r.listed)
+    if risky:
+        return Fail(f"{name}: inbound {'; '.join(risky)}")
+    if other:
+        return Pass(f"{name}: open to the internet only on {'; '.join(other)}")
+    return Pass(f"{name}: no inbound rule from the whole internet")
 
 
 def _rule_count(group: dict[str, Any], key: str) -> int:
@@ -345,112 +352,84 @@ def _rule_count(group: dict[str, Any], key: str) -> int:
     return count
 
 
-@check(
+@per_resource(
     "ec2.default_sg_closed",
     "Default security groups allow no inbound traffic (and no outbound while in use)",
     bps=("SEC05-BP02",),
-    service="ec2",
-    scope=Scope.REGIONAL,
-    actions=("ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"),
+    over=SECURITY_GROUPS,
+    keep=lambda r: r.get("GroupName") == "default",
+    reads=(INTERFACES,),
 )
-def default_sg_closed(ctx: Context) -> Outcome:
-    defaults = [g for g in security_groups(ctx) if g.get("GroupName") == "default"]
-    if not defaults:
-        return []
-    attached: dict[str, int] = {}
-    for interface in network_interfaces(ctx):
-        for group in _list(interface, "Groups"):
-            key = str(group.get("GroupId"))
-            attached[key] = attached.get(key, 0) + 1
-    found: list[Resource] = []
-    for group in defaults:
-        group_id = str(group.get("GroupId"))
-        ident = _arn(ctx, "ec2", "security-group", group_id, group.get("OwnerId"))
-        vpc = group.get("VpcId", "")
-        inbound = _rule_count(group, "IpPermissions")
-        outbound = _rule_count(group, "IpPermissionsEgress")
-        users = attached.get(group_id, 0)
-        if inbound:
-            found.append(
-                failed(ident, f"default security group of {vpc} has {inbound} inbound rule(s)")
-            )
-        elif outbound and users:
-            found.append(
-                failed(
-                    ident,
-                    f"default security group of {vpc} allows outbound traffic and is used by "
-                    f"{users} network interface(s)",
-                )
-            )
-        elif outbound:
-            found.append(
-                passed(
-                    ident,
-                    f"default security group of {vpc}: no inbound rules, unused "
-                    f"({outbound} outbound rule(s) left)",
-                )
-            )
-        else:
-            found.append(passed(ident, f"default security group of {vpc} has no rules"))
-    return found
+def default_sg_closed(r: Found) -> Judgement:
+    group_id = str(r.get("GroupId"))
+    vpc = r.get("VpcId", "")
+    inbound = _rule_count(r.listed, "IpPermissions")
+    outbound = _rule_count(r.listed, "IpPermissionsEgress")
+    users = sum(
+        str(group.get("GroupId")) == group_id
+        for interface in r.read(INTERFACES) or []
+        for group in _list(interface, "Groups")
+    )
+    if inbound:
+        return Fail(f"default security group of {vpc} has {inbound} inbound rule(s)")
+    if outbound and users:
+        return Fail(
+            f"default security group of {vpc} allows outbound traffic and is used by "
+            f"{users} network interface(s)"
+        )
+    if outbound:
+        return Pass(
+            f"default security group of {vpc}: no inbound rules, unused "
+            f"({outbound} outbound rule(s) left)"
+        )
+    return Pass(f"default security group of {vpc} has no rules")
 
 
-@check(
+@per_resource(
     "ec2.nacl_admin_ports",
     "No network ACL has a rule opening SSH or RDP to the internet",
     bps=("SEC05-BP02",),
-    service="ec2",
-    scope=Scope.REGIONAL,
-    actions=("ec2:DescribeNetworkAcls",),
+    over=Resources(
+        Call("ec2", "DescribeNetworkAcls", "NetworkAcls"),
+        id=lambda r: _arn(
+            r.ctx, "ec2", "network-acl", str(r.get("NetworkAclId")), r.get("OwnerId")
+        ),
+    ),
 )
-def nacl_admin_ports(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for acl in _list(ctx.call("ec2", "describe_network_acls"), "NetworkAcls"):
-        ident = _arn(ctx, "ec2", "network-acl", str(acl.get("NetworkAclId")), acl.get("OwnerId"))
-        opened = [
-            f"rule {entry.number} allows {label} ({port}) from {entry.cidr}"
-            for port, label in ADMIN_PORTS.items()
-            for entry in netrules.nacl_world_decisions(acl, port)
-            if entry.allow and entry.explicit
-        ]
-        subnets = len(_list(acl, "Associations"))
-        if opened:
-            found.append(failed(ident, f"{'; '.join(dict.fromkeys(opened))} ({subnets} subnet(s))"))
-        else:
-            found.append(passed(ident, "no rule written to open SSH or RDP to the internet"))
-    return found
+def nacl_admin_ports(r: Found) -> Judgement:
+    opened = [
+        f"rule {entry.number} allows {label} ({port}) from {entry.cidr}"
+        for port, label in ADMIN_PORTS.items()
+        for entry in netrules.nacl_world_decisions(r.listed, port)
+        if entry.allow and entry.explicit
+    ]
+    if opened:
+        subnets = len(_list(r.listed, "Associations"))
+        return Fail(f"{'; '.join(dict.fromkeys(opened))} ({subnets} subnet(s))")
+    return Pass("no rule written to open SSH or RDP to the internet")
 
 
-@check(
+@per_resource(
     "ec2.vpn_ikev2",
     "Site-to-Site VPN tunnels accept IKEv2 only",
     bps=("SEC09-BP03",),
-    service="ec2",
-    scope=Scope.REGIONAL,
-    actions=("ec2:DescribeVpnConnections",),
+    over=Resources(
+        Call("ec2", "DescribeVpnConnections", "VpnConnections"),
+        keep=lambda r: r.get("State") not in {"deleted", "deleting"},
+        id=lambda r: _arn(r.ctx, "ec2", "vpn-connection", str(r.get("VpnConnectionId"))),
+    ),
 )
-def vpn_ikev2(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for vpn in _list(ctx.call("ec2", "describe_vpn_connections"), "VpnConnections"):
-        if vpn.get("State") in {"deleted", "deleting"}:
-            continue
-        vpn_id = str(vpn.get("VpnConnectionId"))
-        ident = _arn(ctx, "ec2", "vpn-connection", vpn_id)
-        tunnels = _list(vpn.get("Options") or {}, "TunnelOptions")
-        allowing = []
-        for index, tunnel in enumerate(tunnels or [{}], start=1):
-            versions = {str(v.get("Value")) for v in _list(tunnel, "IkeVersions")}
-            if not versions or "ikev1" in versions:  # unset means the default: ikev1 and ikev2
-                allowing.append(str(tunnel.get("OutsideIpAddress") or f"tunnel {index}"))
-        label = _named(vpn_id, _name_tag(vpn))
-        if allowing:
-            found.append(failed(ident, f"{label}: IKEv1 allowed on {_few(allowing)}"))
-        else:
-            found.append(passed(ident, f"{label}: IKEv2 only"))
-    return found
-
-
-GONE = {"terminated", "shutting-down"}
+def vpn_ikev2(r: Found) -> Judgement:
+    tunnels = _list(r.get("Options") or {}, "TunnelOptions")
+    allowing = []
+    for index, tunnel in enumerate(tunnels or [{}], start=1):
+        versions = {str(v.get("Value")) for v in _list(tunnel, "IkeVersions")}
+        if not versions or "ikev1" in versions:  # unset means the default: ikev1 and ikev2
+            allowing.append(str(tunnel.get("OutsideIpAddress") or f"tunnel {index}"))
+    label = _named(str(r.get("VpnConnectionId")), _name_tag(r.listed))
+    if allowing:
+        return Fail(f"{label}: IKEv1 allowed on {_few(allowing)}")
+    return Pass(f"{label}: IKEv2 only")
 
 
 DESCRIBE_INSTANCES = "ec2:DescribeInstances"
@@ -482,39 +461,33 @@ def instance_label(instance: dict[str, Any]) -> str:
     return ""
 
 
-@check(
+@per_resource(
     "ec2.instance_admin_ports",
     "No EC2 instance accepts SSH (22) or RDP (3389) from the whole internet",
     bps=("SEC06-BP03",),
-    service="ec2",
-    scope=Scope.REGIONAL,
-    actions=(DESCRIBE_INSTANCES, "ec2:DescribeSecurityGroups"),
+    over=INSTANCES,
+    reads=(SECURITY_GROUPS.listing,),
 )
-def instance_admin_ports(ctx: Context) -> Outcome:
-    live = instances(ctx)
-    if not live:
-        return []
-    groups = {
-        str(g.get("GroupId")): g
-        for g in ctx.call("ec2", "describe_security_groups").get("SecurityGroups", [])
-    }
-    found: list[Resource] = []
-    for instance in live:
-        arn, label = instance_arn(ctx, instance), instance_label(instance)
-        attached = [str(g.get("GroupId")) for g in instance.get("SecurityGroups", []) or []]
-        for interface in instance.get("NetworkInterfaces", []) or []:
-            attached += [str(g.get("GroupId")) for g in interface.get("Groups", []) or []]
-        exposures = [
-            f"{exposure} via {group_id} ({groups[group_id].get('GroupName')})"
-            for group_id in dict.fromkeys(attached)
-            if group_id in groups
-            for exposure in netrules.open_ports(groups[group_id], ADMIN_PORTS)
-        ]
-        if exposures:
-            found.append(failed(arn, "; ".join(exposures) + label))
-        else:
-            found.append(passed(arn, f"no security group opens SSH or RDP to the internet{label}"))
-    return found
+def instance_admin_ports(r: Found) -> Judgement:
+    groups = {str(g.get("GroupId")): g for g in r.read(SECURITY_GROUPS.listing) or []}
+    attached = [str(g.get("GroupId")) for g in r.get("SecurityGroups", []) or []]
+    for interface in r.get("NetworkInterfaces", []) or []:
+        attached += [str(g.get("GroupId")) for g in interface.get("Groups", []) or []]
+    exposures = [
+        f"{exposure} via {group_id} ({groups[group_id].get('GroupName')})"
+        for group_id in dict.fromkeys(attached)
+        if group_id in groups
+        for exposure in netrules.open_ports(groups[group_id], ADMIN_PORTS)
+    ]
+    unseen = [g for g in dict.fromkeys(attached) if g not in groups]
+    label = instance_label(r.listed)
+    if exposures:
+        return Fail("; ".join(exposures) + label)
+    if unseen:
+        return Undecided(
+            f"security group {_few(unseen)} could not be read (not described here){label}"
+        )
+    return Pass(f"no security group opens SSH or RDP to the internet{label}")
 
 
 def _images(ctx: Context, image_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -555,15 +528,17 @@ def instance_images(ctx: Context) -> Outcome:
     if not running:
         return []
     images = _images(ctx, sorted({str(i.get("ImageId")) for i in running if i.get("ImageId")}))
+    setting_on = any("ImageAllowed" in image for image in images.values())
     found: list[Resource] = []
     for instance in running:
         arn, label = instance_arn(ctx, instance), instance_label(instance)
         image_id = str(instance.get("ImageId"))
         image = images.get(image_id)
         if image is None:
-            found.append(
-                passed(arn, f"image {image_id} is no longer visible (deregistered?){label}")
-            )
+            gone = f"image {image_id} is no longer visible (deregistered?){label}"
+            # With Allowed AMIs on (visible images report ImageAllowed), whether it
+            # permits this one cannot be read; with it off, every image is permitted.
+            found.append(undecided(arn, gone) if setting_on else passed(arn, gone))
             continue
         age = age_days(image.get("CreationDate"))
         detail = f"image {image_id} {_image_source(ctx, image)}"
@@ -601,29 +576,21 @@ def allowed_images(ctx: Context) -> Outcome:
     )
 
 
-@check(
+@per_resource(
     "ec2.imdsv2_required",
     "EC2 instances require IMDSv2 (session tokens) or have the metadata service off",
     bps=("SEC06-BP05",),
-    service="ec2",
-    scope=Scope.REGIONAL,
-    actions=(DESCRIBE_INSTANCES,),
+    over=INSTANCES,
 )
-def imdsv2_required(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for instance in instances(ctx):
-        arn, label = instance_arn(ctx, instance), instance_label(instance)
-        options = instance.get("MetadataOptions") or {}
-        tokens = options.get("HttpTokens")
-        if options.get("HttpEndpoint") == "disabled":
-            found.append(passed(arn, f"instance metadata service disabled{label}"))
-        elif tokens == "required":
-            found.append(passed(arn, f"IMDSv2 required{label}"))
-        else:
-            found.append(
-                failed(arn, f"IMDSv1 allowed (HttpTokens {tokens or 'not reported'}){label}")
-            )
-    return found
+def imdsv2_required(r: Found) -> Judgement:
+    label = instance_label(r.listed)
+    options = r.get("MetadataOptions") or {}
+    tokens = options.get("HttpTokens")
+    if options.get("HttpEndpoint") == "disabled":
+        return Pass(f"instance metadata service disabled{label}")
+    if tokens == "required":
+        return Pass(f"IMDSv2 required{label}")
+    return Fail(f"IMDSv1 allowed (HttpTokens {tokens or 'not reported'}){label}")
 
 
 def volumes(ctx: Context) -> list[dict[str, Any]]:
@@ -648,46 +615,42 @@ def ebs_encryption_by_default(ctx: Context) -> Outcome:
     return [failed(ctx.where, "EBS encryption by default is off in this region")]
 
 
-@check(
+@per_resource(
     "ec2.ebs_volumes_encrypted",
     "EBS volumes are encrypted",
     bps=("SEC08-BP02",),
-    service="ec2",
-    scope=Scope.REGIONAL,
-    actions=("ec2:DescribeVolumes",),
+    over=Resources(
+        Call("ec2", "DescribeVolumes", "Volumes"),
+        id=lambda r: volume_arn(r.ctx, r.listed["VolumeId"]),
+    ),
 )
-def ebs_volumes_encrypted(ctx: Context) -> Outcome:
-    return [
-        passed(volume_arn(ctx, v["VolumeId"]), "encrypted")
-        if v.get("Encrypted")
-        else failed(volume_arn(ctx, v["VolumeId"]), "volume is not encrypted")
-        for v in volumes(ctx)
-    ]
+def ebs_volumes_encrypted(r: Found) -> Judgement:
+    return Pass("encrypted") if r.get("Encrypted") else Fail("volume is not encrypted")
 
 
-@check(
+@per_resource(
     "ec2.snapshot_public",
     "No EBS snapshot owned by the account is public",
     bps=("SEC08-BP04",),
-    service="ec2",
-    scope=Scope.REGIONAL,
-    actions=("ec2:DescribeSnapshots", "ec2:DescribeSnapshotAttribute"),
-)
-def ebs_snapshot_public(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    snapshots = ctx.call("ec2", "describe_snapshots", OwnerIds=["self"]).get("Snapshots", [])
-    for snapshot in snapshots:
-        snapshot_id = snapshot["SnapshotId"]
-        arn = f"arn:{ctx.partition}:ec2:{ctx.region}::snapshot/{snapshot_id}"
-        permissions = ctx.call(
+    over=Resources(
+        Call("ec2", "DescribeSnapshots", "Snapshots", params={"OwnerIds": ["self"]}),
+        id=lambda r: f"arn:{r.ctx.partition}:ec2:{r.ctx.region}::snapshot/{r.listed['SnapshotId']}",
+    ),
+    details={
+        "permissions": Call(
             "ec2",
-            "describe_snapshot_attribute",
-            SnapshotId=snapshot_id,
-            Attribute="createVolumePermission",
-        ).get("CreateVolumePermissions", [])
-        if any(p.get("Group") == "all" for p in permissions):
-            found.append(failed(arn, "snapshot is public (anyone can create a volume from it)"))
-        else:
-            shared = len([p for p in permissions if p.get("UserId")])
-            found.append(passed(arn, f"private (shared with {shared} account(s))"))
-    return found
+            "DescribeSnapshotAttribute",
+            "CreateVolumePermissions",
+            each=lambda r: {
+                "SnapshotId": r.listed["SnapshotId"],
+                "Attribute": "createVolumePermission",
+            },
+        )
+    },
+)
+def ebs_snapshot_public(r: Found) -> Judgement:
+    permissions = r["permissions"] or []
+    if any(p.get("Group") == "all" for p in permissions):
+        return Fail("snapshot is public (anyone can create a volume from it)")
+    shared = len([p for p in permissions if p.get("UserId")])
+    return Pass(f"private (shared with {shared} account(s))")

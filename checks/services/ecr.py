@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from checks import resource_policies
-from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
-from checks.resource_policies import Holder
-from checks.result import Resource
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+from checks.registry import Context
+from checks.services.common import policy_document
 
-DESCRIBE_REPOSITORIES = "ecr:DescribeRepositories"
+REPOSITORIES = Resources(
+    Call("ecr", "DescribeRepositories", "repositories"), id=("repositoryArn", "repositoryName")
+)
+DESCRIBE_REPOSITORIES = REPOSITORIES.listing.action
 
 
 def repositories(ctx: Context) -> list[dict[str, Any]]:
-    return list(ctx.call("ecr", "describe_repositories").get("repositories", []))
+    return REPOSITORIES.entries(ctx)
 
 
 def _wildcard_match(pattern: str, name: str) -> bool:
@@ -45,83 +48,47 @@ def _registry_rule_for(name: str, rules: list[dict[str, Any]]) -> str | None:
     return None
 
 
-@check(
+SCANNING = Call("ecr", "GetRegistryScanningConfiguration", "scanningConfiguration")
+
+
+@per_resource(
     "ecr.image_scanning",
     "ECR repositories scan images automatically (scan on push or enhanced scanning)",
     bps=("SEC06-BP01", "SEC11-BP02"),
-    service="ecr",
-    scope=Scope.REGIONAL,
-    actions=(DESCRIBE_REPOSITORIES, "ecr:GetRegistryScanningConfiguration"),
+    over=REPOSITORIES,
+    reads=(SCANNING,),
 )
-def ecr_image_scanning(ctx: Context) -> Outcome:
-    repos = repositories(ctx)
-    if not repos:
-        return []
-    config = ctx.call("ecr", "get_registry_scanning_configuration").get("scanningConfiguration", {})
+def ecr_image_scanning(r: Found) -> Judgement:
+    config = r.read(SCANNING) or {}
     scan_type = str(config.get("scanType") or "BASIC")
-    rules = list(config.get("rules") or [])
-    found: list[Resource] = []
-    for repo in repos:
-        arn = str(repo.get("repositoryArn") or repo.get("repositoryName"))
-        frequency = _registry_rule_for(str(repo.get("repositoryName", "")), rules)
-        on_push = bool(repo.get("imageScanningConfiguration", {}).get("scanOnPush"))
-        if frequency and scan_type == "ENHANCED":
-            how = "continuous" if frequency == "CONTINUOUS_SCAN" else "on push"
-            found.append(passed(arn, f"enhanced scanning (Amazon Inspector), {how}"))
-        elif frequency:
-            found.append(passed(arn, "basic scanning on push (registry rule)"))
-        elif on_push:
-            note = " (registry uses enhanced scanning without a rule for it)"
-            found.append(
-                passed(
-                    arn,
-                    "scan on push set on the repository"
-                    + (note if scan_type == "ENHANCED" else ""),
-                )
-            )
-        else:
-            found.append(
-                failed(arn, "images are not scanned automatically (no scan on push or scan rule)")
-            )
-    return found
+    frequency = _registry_rule_for(
+        str(r.get("repositoryName", "")), list(config.get("rules") or [])
+    )
+    if frequency and scan_type == "ENHANCED":
+        how = "continuous" if frequency == "CONTINUOUS_SCAN" else "on push"
+        return Pass(f"enhanced scanning (Amazon Inspector), {how}")
+    if frequency:
+        return Pass("basic scanning on push (registry rule)")
+    if (r.get("imageScanningConfiguration") or {}).get("scanOnPush"):
+        note = " (registry uses enhanced scanning without a rule for it)"
+        return Pass(
+            "scan on push set on the repository" + (note if scan_type == "ENHANCED" else "")
+        )
+    return Fail("images are not scanned automatically (no scan on push or scan rule)")
 
 
-@check(
+@per_resource(
     "ecr.pull_through_cache",
     "ECR pull through cache rules proxy public container registries",
     bps=("SEC11-BP05", "SEC06-BP02"),
-    service="ecr",
-    scope=Scope.REGIONAL,
-    actions=("ecr:DescribePullThroughCacheRules",),
+    over=Resources(
+        Call("ecr", "DescribePullThroughCacheRules", "pullThroughCacheRules"),
+        id=lambda r: f"{r.ctx.where}/{r.get('ecrRepositoryPrefix')}",
+    ),
+    none="no ECR pull through cache rules here",
 )
-def pull_through_cache(ctx: Context) -> Outcome:
-    rules = ctx.call("ecr", "describe_pull_through_cache_rules").get("pullThroughCacheRules", [])
-    if not rules:
-        return not_applicable("no ECR pull through cache rules here")
-    return [
-        passed(
-            f"{ctx.where}/{r.get('ecrRepositoryPrefix')}",
-            f"caches {r.get('upstreamRegistryUrl') or r.get('upstreamRegistry')}",
-        )
-        for r in rules
-    ]
-
-
-def repository_policies(ctx: Context) -> list[Holder]:
-    holders: list[Holder] = []
-    for repo in repositories(ctx):
-        response = ctx.call_if_exists(
-            "ecr",
-            "get_repository_policy",
-            absent={"RepositoryPolicyNotFoundException"},
-            repositoryName=repo["repositoryName"],
-        )
-        holders.append(
-            Holder(
-                str(repo["repositoryArn"]), None if response is None else response.get("policyText")
-            )
-        )
-    return holders
+def pull_through_cache(r: Found) -> Judgement:
+    return Pass(f"caches {r.get('upstreamRegistryUrl') or r.get('upstreamRegistry')}")
 
 
 resource_policies.declare(
@@ -129,6 +96,17 @@ resource_policies.declare(
     what="repository",
     public_id="ecr.repository_policy_public",
     cross_account_id="ecr.repository_policy_cross_account",
-    list_holders=repository_policies,
-    actions=(DESCRIBE_REPOSITORIES, "ecr:GetRepositoryPolicy"),
+    over=Resources(
+        REPOSITORIES.listing,
+        details={
+            "policy": Call(
+                "ecr",
+                "GetRepositoryPolicy",
+                each=lambda r: {"repositoryName": r.get("repositoryName")},
+                absent={"RepositoryPolicyNotFoundException"},
+            )
+        },
+        id="repositoryArn",
+    ),
+    policy=lambda r: policy_document(r["policy"], "policyText"),
 )

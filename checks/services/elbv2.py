@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.registry import Context, Outcome, Scope, check, failed, passed
+from checks.registry import Context, Outcome, Scope, check, failed, passed, undecided
 from checks.result import Resource
 from checks.services.common import _arn, _few, _list
 
@@ -58,6 +58,9 @@ def http_redirect(ctx: Context) -> Outcome:
             arn = str(listener.get("ListenerArn"))
             port = listener.get("Port")
             default = _list(listener, "DefaultActions")
+            if not default:
+                found.append(undecided(arn, f"{name}: HTTP:{port} reports no default action"))
+                continue
             if not _redirects_to_https(default) and {a.get("Type") for a in default} & (
                 _PASSES_TRAFFIC
             ):
@@ -132,9 +135,13 @@ def tls_policy(ctx: Context) -> Outcome:
             arn = str(listener.get("ListenerArn"))
             policy = str(listener.get("SslPolicy") or "")
             where = f"{name}: {listener.get('Protocol')}:{listener.get('Port')}"
-            protocols = policy_protocols(ctx, policy) if policy else None
-            if protocols is None:
-                continue  # a policy the endpoint cannot describe: not examined
+            if not policy:
+                found.append(undecided(arn, f"{where}: the listener names no security policy"))
+                continue
+            protocols = policy_protocols(ctx, policy)
+            if not protocols:  # unknown to the endpoint, or described without protocols
+                found.append(undecided(arn, f"{where}: security policy {policy} cannot be read"))
+                continue
             old = [p for p in protocols if p in OLD_TLS]
             if old:
                 found.append(failed(arn, f"{where} policy {policy} allows {', '.join(old)}"))

@@ -13,9 +13,13 @@ from typing import Any
 
 from checks.calls import CallFailed
 from checks.lib.dates import Unreadable, age_days
-from checks.lib.policy import allows_everything, trusted_accounts
-from checks.lib.policy import as_list as _as_list
-from checks.lib.policy import document as policy_document
+from checks.lib.policy import (
+    allowed_principals,
+    allows_everything,
+    allows_whole_service,
+    readable,
+    trusted_accounts,
+)
 from checks.lib.secrets import words
 from checks.registry import (
     Context,
@@ -85,7 +89,7 @@ def authorization_details(ctx: Context) -> dict[str, Any]:
     return ctx.call("iam", "get_account_authorization_details", Filter=AUTH_FILTER)
 
 
-def _admin_policy_arns(details: dict[str, Any]) -> set[str]:
+def admin_policy_arns(details: dict[str, Any]) -> set[str]:
     """Customer managed policies whose default version allows everything."""
     admin = set()
     for policy in details.get("Policies", []):
@@ -95,7 +99,18 @@ def _admin_policy_arns(details: dict[str, Any]) -> set[str]:
     return admin
 
 
-def _admin_reason(entity: dict[str, Any], admin_arns: set[str], inline_key: str) -> str | None:
+def unreadable_policy_arns(details: dict[str, Any]) -> set[str]:
+    """Customer managed policies whose default version cannot be read (no default version
+    listed, or a document that is not a policy): nobody can say they do not allow *:*."""
+    unreadable = set()
+    for policy in details.get("Policies", []):
+        defaults = [v for v in policy.get("PolicyVersionList", []) if v.get("IsDefaultVersion")]
+        if not defaults or not all(readable(v.get("Document")) for v in defaults):
+            unreadable.add(str(policy.get("Arn")))
+    return unreadable
+
+
+def admin_reason(entity: dict[str, Any], admin_arns: set[str], inline_key: str) -> str | None:
     for attached in entity.get("AttachedManagedPolicies", []):
         arn = str(attached.get("PolicyArn", ""))
         if arn.endswith(ADMIN_POLICY_SUFFIX):
@@ -106,6 +121,22 @@ def _admin_reason(entity: dict[str, Any], admin_arns: set[str], inline_key: str)
         if allows_everything(inline.get("PolicyDocument")):
             return f"inline policy {inline.get('PolicyName')} allows *:* on *"
     return None
+
+
+def unreadable_policies(entity: dict[str, Any], unreadable_arns: set[str], inline_key: str) -> str:
+    """'policy a, inline policy b could not be read' for an entity's policies whose document
+    cannot be read ('' when every one can)."""
+    names = [
+        f"policy {attached.get('PolicyName')}"
+        for attached in entity.get("AttachedManagedPolicies", [])
+        if str(attached.get("PolicyArn", "")) in unreadable_arns
+    ]
+    names += [
+        f"inline policy {inline.get('PolicyName')}"
+        for inline in entity.get(inline_key, [])
+        if not readable(inline.get("PolicyDocument"))
+    ]
+    return f"{', '.join(names)} could not be read" if names else ""
 
 
 @check(
@@ -296,17 +327,30 @@ def unused_credentials(ctx: Context) -> Outcome:
 )
 def admin_users(ctx: Context) -> Outcome:
     details = authorization_details(ctx)
-    admin_arns = _admin_policy_arns(details)
+    admin_arns, unreadable_arns = admin_policy_arns(details), unreadable_policy_arns(details)
     groups = {g.get("GroupName"): g for g in details.get("GroupDetailList", [])}
     found: list[Resource] = []
     for user in details.get("UserDetailList", []):
-        reason = _admin_reason(user, admin_arns, "UserPolicyList")
+        reason = admin_reason(user, admin_arns, "UserPolicyList")
+        unsure = [unreadable_policies(user, unreadable_arns, "UserPolicyList")]
         for group_name in user.get("GroupList", []):
-            group_reason = _admin_reason(groups.get(group_name, {}), admin_arns, "GroupPolicyList")
+            group = groups.get(group_name)
+            if group is None:
+                unsure.append(f"group {group_name} is not in the authorization details")
+                continue
+            group_reason = admin_reason(group, admin_arns, "GroupPolicyList")
             if reason is None and group_reason is not None:
                 reason = f"{group_reason} via group {group_name}"
+            if why := unreadable_policies(group, unreadable_arns, "GroupPolicyList"):
+                unsure.append(f"{why} (group {group_name})")
         arn = str(user.get("Arn"))
-        found.append(failed(arn, reason) if reason else passed(arn, "no administrator policy"))
+        doubts = "; ".join(u for u in unsure if u)
+        if reason:
+            found.append(failed(arn, reason))
+        elif doubts:
+            found.append(undecided(arn, doubts))
+        else:
+            found.append(passed(arn, "no administrator policy"))
     return found
 
 
@@ -334,8 +378,11 @@ def inline_admin_policies(ctx: Context) -> Outcome:
                 p.get("PolicyName") for p in inline if allows_everything(p.get("PolicyDocument"))
             ]
             arn = str(entity.get("Arn"))
+            unsure = unreadable_policies({inline_key: inline}, set(), inline_key)
             if admin:
                 found.append(failed(arn, f"inline policy {', '.join(map(str, admin))} allows *:*"))
+            elif unsure:
+                found.append(undecided(arn, unsure))
             else:
                 found.append(passed(arn, f"{len(inline)} inline policy(ies), none allows *:*"))
     return found
@@ -581,8 +628,13 @@ def unattached_policies(ctx: Context) -> Outcome:
 def cross_account_trust(ctx: Context) -> Outcome:
     examined: list[tuple[str, bool, dict[str, bool]]] = []
     responders: set[str] = set()  # incident response roles: trusted by your security account
+    unreadable: list[Resource] = []
     for role in authorization_details(ctx).get("RoleDetailList", []):
         if aws_managed(role):
+            continue
+        if not readable(role.get("AssumeRolePolicyDocument")):
+            why = "its trust policy could not be read: who may assume it is unknown"
+            unreadable.append(undecided(str(role.get("Arn")), why))
             continue
         anyone, accounts = trusted_accounts(role.get("AssumeRolePolicyDocument"), ctx.account_id)
         if anyone or accounts:
@@ -606,7 +658,7 @@ def cross_account_trust(ctx: Context) -> Outcome:
                 members.update(str(a.get("Id")) for a in listed)
             except CallFailed as error:  # a member account may not list its organization
                 listing_error = error
-    found: list[Resource] = []
+    found: list[Resource] = list(unreadable)
     unsure: list[str] = []
     for arn, anyone, accounts in examined:
         problems = ['trusts any AWS principal ("*") without an organization condition'] * anyone
@@ -652,16 +704,7 @@ SUPPORT_POLICY_SUFFIX = ":iam::aws:policy/AWSSupportAccess"
 
 
 def _trust_summary(document: Any) -> str:
-    principals: list[str] = []
-    for statement in _as_list(policy_document(document).get("Statement", [])):
-        if isinstance(statement, dict) and statement.get("Effect") == "Allow":
-            principal = statement.get("Principal")
-            if isinstance(principal, dict):
-                for values in principal.values():
-                    principals += [str(v) for v in _as_list(values)]
-            elif principal is not None:
-                principals.append(str(principal))
-    return ", ".join(sorted(set(principals))) or "nobody"
+    return ", ".join(allowed_principals(document)) or "nobody"
 
 
 @check(
@@ -681,7 +724,9 @@ def incident_response_role(ctx: Context) -> Outcome:
         document = role.get("AssumeRolePolicyDocument")
         anyone, _ = trusted_accounts(document, ctx.account_id)
         arn = str(role.get("Arn"))
-        if anyone:
+        if not readable(document):
+            found.append(undecided(arn, "incident response role whose trust policy cannot be read"))
+        elif anyone:
             found.append(failed(arn, 'incident response role trusts any AWS principal ("*")'))
         else:
             found.append(
@@ -695,12 +740,7 @@ def incident_response_role(ctx: Context) -> Outcome:
 
 
 def _allows_support(document: Any) -> bool:
-    for statement in _as_list(policy_document(document).get("Statement", [])):
-        if isinstance(statement, dict) and statement.get("Effect") == "Allow":
-            actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
-            if "support:*" in actions:
-                return True
-    return False
+    return allows_whole_service(document, "support")
 
 
 @check(

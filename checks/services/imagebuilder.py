@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from checks.registry import Context, Outcome, Scope, check, not_applicable, passed
-from checks.result import Resource
+from checks.declare import Call, Found, Judgement, Pass, Resources, per_resource
 
 
-@check(
+@per_resource(
     "imagebuilder.pipelines",
     "EC2 Image Builder pipelines build images (on a schedule)",
     bps=("SEC06-BP02",),
-    service="imagebuilder",
-    scope=Scope.REGIONAL,
-    actions=("imagebuilder:ListImagePipelines",),
+    over=Resources(
+        Call("imagebuilder", "ListImagePipelines", "imagePipelineList"), id=("arn", "name")
+    ),
+    none="no EC2 Image Builder pipelines here (images may be built otherwise)",
 )
-def image_builder_pipelines(ctx: Context) -> Outcome:
-    pipelines = ctx.call("imagebuilder", "list_image_pipelines").get("imagePipelineList", [])
-    if not pipelines:
-        return not_applicable("no EC2 Image Builder pipelines here (images may be built otherwise)")
-    found: list[Resource] = []
-    for pipeline in pipelines:
-        arn = str(pipeline.get("arn") or pipeline.get("name"))
-        schedule = (pipeline.get("schedule") or {}).get("scheduleExpression")
-        status = str(pipeline.get("status") or "ENABLED")
-        if status != "ENABLED":
-            detail = f"pipeline {status.lower()}"
-        elif schedule:
-            detail = f"rebuilds on schedule {schedule}"
-        else:
-            detail = "enabled, started by hand or by another pipeline (no schedule)"
-        found.append(passed(arn, detail))
-    return found
+def image_builder_pipelines(r: Found) -> Judgement:
+    schedule = (r.get("schedule") or {}).get("scheduleExpression")
+    status = str(r.get("status") or "ENABLED")
+    if status != "ENABLED":
+        return Pass(f"pipeline {status.lower()}")
+    if schedule:
+        return Pass(f"rebuilds on schedule {schedule}")
+    return Pass("enabled, started by hand or by another pipeline (no schedule)")

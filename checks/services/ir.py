@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.lib.policy import as_list as _as_list
-from checks.lib.policy import document as policy_document
+from checks.lib.policy import denials, only_about_transport
 from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
 from checks.result import Resource
 from checks.services.common import across_regions
@@ -59,27 +58,16 @@ def guardduty(ctx: Context) -> Outcome:
     return found
 
 
-_DELETES = ("*", "s3:*", "s3:delete*", "s3:deleteobject", "s3:deleteobjectversion")
+DELETE_ACTIONS = ("s3:DeleteObject", "s3:DeleteObjectVersion")
 
 
 def denies_deletes(policy_text: Any) -> bool:
     """A bucket policy statement denies object deletion (not just insecure transport)."""
-    for statement in _as_list(policy_document(policy_text).get("Statement", [])):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
-            continue
-        actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
-        if not any(a in _DELETES for a in actions):
-            continue
-        keys: set[str] = set()
-        condition = statement.get("Condition")
-        if isinstance(condition, dict):
-            for clause in condition.values():
-                if isinstance(clause, dict):
-                    keys.update(str(k).lower() for k in clause)
-        if keys and keys <= {"aws:securetransport", "s3:tlsversion"}:
-            continue  # a TLS-only policy
-        return True
-    return False
+    return any(
+        not only_about_transport(statement)
+        for action in DELETE_ACTIONS
+        for statement in denials(policy_text, action)
+    )
 
 
 def _protection(ctx: Context, bucket: str) -> str | None:

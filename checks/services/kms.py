@@ -8,6 +8,7 @@ from checks import resource_policies
 from checks.registry import Context, Outcome, Scope, check, failed, passed
 from checks.resource_policies import Holder
 from checks.result import Resource
+from checks.services.common import policy_document
 
 
 def customer_keys(ctx: Context) -> list[dict[str, Any]]:
@@ -70,7 +71,8 @@ def key_policies(ctx: Context) -> list[Holder]:
         if str(meta.get("KeyState", "")).startswith("Pending"):  # deletion, import, ...
             continue
         policy = ctx.call("kms", "get_key_policy", KeyId=meta["KeyId"], PolicyName="default")
-        holders.append(Holder(str(meta.get("Arn") or meta.get("KeyId")), policy.get("Policy")))
+        arn = str(meta.get("Arn") or meta.get("KeyId"))
+        holders.append(Holder(arn, policy_document(policy, "Policy")))  # every key has one
     return holders
 
 

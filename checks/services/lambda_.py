@@ -6,99 +6,80 @@ from typing import Any
 
 from checks import resource_policies
 from checks.calls import CallFailed
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
 from checks.lib.secrets import plaintext_secrets
-from checks.registry import Context, Outcome, Scope, check, failed, passed
-from checks.resource_policies import Holder
-from checks.result import Cause, Resource
+from checks.registry import Context
+from checks.result import Cause
+from checks.services.common import policy_document
 
-
-@check(
-    "lambda.env_secret_names",
-    "No Lambda environment variable name suggests a secret held in plain text",
-    bps=("SEC02-BP03",),
-    service="lambda",
-    scope=Scope.REGIONAL,
-    actions=("lambda:ListFunctions",),
+# Lambda functions (configuration only: environment values are never kept).
+FUNCTIONS = Resources(
+    Call("lambda", "ListFunctions", "Functions"), id=("FunctionArn", "FunctionName")
 )
-def lambda_env_secret_names(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for function in ctx.call("lambda", "list_functions").get("Functions", []):
-        variables = (function.get("Environment") or {}).get("Variables") or {}
-        suspicious = plaintext_secrets(variables)
-        arn = str(function.get("FunctionArn") or function.get("FunctionName"))
-        if suspicious:
-            found.append(
-                failed(
-                    arn,
-                    f"environment variable(s) {', '.join(suspicious)} look like secrets in "
-                    "plain text: read them from Secrets Manager or SSM SecureString at run time",
-                )
-            )
-        else:
-            found.append(passed(arn, f"{len(variables)} environment variable(s), none secret-like"))
-    return found
-
-
-LIST_FUNCTIONS = "lambda:ListFunctions"
+LIST_FUNCTIONS = FUNCTIONS.listing.action
 
 
 def functions(ctx: Context) -> list[dict[str, Any]]:
-    """Lambda functions (configuration only: environment values are never kept)."""
-    return list(ctx.call("lambda", "list_functions").get("Functions", []))
+    return FUNCTIONS.entries(ctx)
 
 
-def _signing_policy(ctx: Context, config_arn: str) -> str | None:
+@per_resource(
+    "lambda.env_secret_names",
+    "No Lambda environment variable name suggests a secret held in plain text",
+    bps=("SEC02-BP03",),
+    over=FUNCTIONS,
+)
+def lambda_env_secret_names(r: Found) -> Judgement:
+    variables = (r.get("Environment") or {}).get("Variables") or {}
+    if suspicious := plaintext_secrets(variables):
+        return Fail(
+            f"environment variable(s) {', '.join(suspicious)} look like secrets in "
+            "plain text: read them from Secrets Manager or SSM SecureString at run time"
+        )
+    return Pass(f"{len(variables)} environment variable(s), none secret-like")
+
+
+SIGNING_CONFIG = Call("lambda", "GetCodeSigningConfig", "CodeSigningConfig")
+
+
+def _signing_policy(r: Found, config_arn: str) -> str | None:
     """UntrustedArtifactOnDeployment of a code signing config; None if not readable here."""
     try:
-        config = ctx.call("lambda", "get_code_signing_config", CodeSigningConfigArn=config_arn)
+        config = r.read(SIGNING_CONFIG, CodeSigningConfigArn=config_arn) or {}
     except CallFailed as error:
         if error.cause is Cause.UNSUPPORTED:
             return None
         raise
-    policies = config.get("CodeSigningConfig", {}).get("CodeSigningPolicies", {})
+    policies = config.get("CodeSigningPolicies", {})
     return str(policies.get("UntrustedArtifactOnDeployment") or "Warn")
 
 
-@check(
+@per_resource(
     "lambda.code_signing",
     "Lambda functions (zip) enforce a code signing configuration",
     bps=("SEC06-BP04", "SEC11-BP06"),
-    service="lambda",
-    scope=Scope.REGIONAL,
-    actions=(LIST_FUNCTIONS, "lambda:GetFunctionCodeSigningConfig", "lambda:GetCodeSigningConfig"),
+    over=FUNCTIONS,
+    keep=lambda r: r.get("PackageType") != "Image",  # code signing applies to .zip only
+    details={
+        "signing": Call(
+            "lambda",
+            "GetFunctionCodeSigningConfig",
+            "CodeSigningConfigArn",
+            each=lambda r: {"FunctionName": r.id},
+        )
+    },
+    reads=(SIGNING_CONFIG,),
     advisory=True,
 )
-def lambda_code_signing(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for function in functions(ctx):
-        if function.get("PackageType") == "Image":
-            continue  # code signing applies to .zip packages only
-        arn = str(function.get("FunctionArn") or function.get("FunctionName"))
-        response = ctx.call("lambda", "get_function_code_signing_config", FunctionName=arn)
-        config_arn = response.get("CodeSigningConfigArn")
-        if not config_arn:
-            found.append(failed(arn, "no code signing configuration: unsigned code deploys"))
-            continue
-        policy = _signing_policy(ctx, str(config_arn))
-        if policy is None:
-            found.append(passed(arn, "code signing configuration attached (policy not readable)"))
-        elif policy == "Enforce":
-            found.append(passed(arn, "code signing enforced"))
-        else:
-            found.append(failed(arn, "code signing configuration only warns on unsigned code"))
-    return found
-
-
-def function_policies(ctx: Context) -> list[Holder]:
-    """Every function with its resource policy (None when it has none)."""
-    holders: list[Holder] = []
-    for function in functions(ctx):
-        arn = str(function.get("FunctionArn") or function.get("FunctionName"))
-        response = ctx.call_if_exists(
-            "lambda", "get_policy", absent={"ResourceNotFoundException"}, FunctionName=arn
-        )
-        holders.append(Holder(arn, None if response is None else response.get("Policy")))
-    return holders
+def lambda_code_signing(r: Found) -> Judgement:
+    if not r["signing"]:
+        return Fail("no code signing configuration: unsigned code deploys")
+    policy = _signing_policy(r, str(r["signing"]))
+    if policy is None:
+        return Pass("code signing configuration attached (policy not readable)")
+    if policy == "Enforce":
+        return Pass("code signing enforced")
+    return Fail("code signing configuration only warns on unsigned code")
 
 
 resource_policies.declare(
@@ -106,6 +87,17 @@ resource_policies.declare(
     what="function",
     public_id="lambda.function_policy_public",
     cross_account_id="lambda.function_policy_cross_account",
-    list_holders=function_policies,
-    actions=(LIST_FUNCTIONS, "lambda:GetPolicy"),
+    over=Resources(
+        FUNCTIONS.listing,
+        details={
+            "policy": Call(
+                "lambda",
+                "GetPolicy",
+                each=lambda r: {"FunctionName": r.id},
+                absent={"ResourceNotFoundException"},
+            )
+        },
+        id=FUNCTIONS.id,
+    ),
+    policy=lambda r: policy_document(r["policy"], "Policy"),
 )

@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
-from checks.result import Resource
-from checks.services.common import _list
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
 
 
-@check(
+@per_resource(
     "networkfirewall.logging",
     "AWS Network Firewall firewalls send their logs somewhere",
     bps=("SEC05-BP03",),
-    service="network-firewall",
-    scope=Scope.REGIONAL,
-    actions=(
-        "network-firewall:ListFirewalls",
-        "network-firewall:DescribeLoggingConfiguration",
-    ),
+    over=Resources(Call("network-firewall", "ListFirewalls", "Firewalls"), id="FirewallArn"),
+    details={
+        "logging": Call(
+            "network-firewall",
+            "DescribeLoggingConfiguration",
+            "LoggingConfiguration",
+            each=lambda r: {"FirewallArn": r.id},
+        )
+    },
+    none="no AWS Network Firewall in this region",
 )
-def firewall_logging(ctx: Context) -> Outcome:
-    firewalls = _list(ctx.call("network-firewall", "list_firewalls"), "Firewalls")
-    if not firewalls:
-        return not_applicable("no AWS Network Firewall in this region")
-    found: list[Resource] = []
-    for firewall in firewalls:
-        arn = str(firewall.get("FirewallArn"))
-        config = ctx.call("network-firewall", "describe_logging_configuration", FirewallArn=arn)
-        destinations = (config.get("LoggingConfiguration") or {}).get("LogDestinationConfigs")
-        kinds = [str(d.get("LogType")) for d in destinations or [] if isinstance(d, dict)]
-        name = firewall.get("FirewallName")
-        if kinds:
-            found.append(passed(arn, f"{name}: logs {', '.join(kinds)}"))
-        else:
-            found.append(failed(arn, f"{name}: no logging configured"))
-    return found
+def firewall_logging(r: Found) -> Judgement:
+    destinations = (r["logging"] or {}).get("LogDestinationConfigs")
+    kinds = [str(d.get("LogType")) for d in destinations or [] if isinstance(d, dict)]
+    if kinds:
+        return Pass(f"{r.get('FirewallName')}: logs {', '.join(kinds)}")
+    return Fail(f"{r.get('FirewallName')}: no logging configured")

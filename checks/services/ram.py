@@ -2,52 +2,43 @@
 
 from __future__ import annotations
 
-from checks.registry import Context, Outcome, Scope, check, failed, passed
-from checks.result import Resource
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
 
 _GONE = {"DELETING", "DELETED", "FAILED"}
+PRINCIPALS = Call(
+    "ram",
+    "GetResourceShareAssociations",
+    "resourceShareAssociations",
+    params={"associationType": "PRINCIPAL"},
+)
 
 
-@check(
+def _external_principals(r: Found) -> list[str]:
+    return [
+        str(a.get("associatedEntity"))
+        for a in r.read(PRINCIPALS) or []
+        if a.get("external")
+        and a.get("status") not in {"DISASSOCIATED", "DISASSOCIATING", "FAILED"}
+        and str(a.get("resourceShareArn")) == r.id
+    ]
+
+
+@per_resource(
     "ram.external_sharing",
     "AWS RAM resource shares do not allow principals outside the organization",
     bps=("SEC03-BP08",),
-    service="ram",
-    scope=Scope.REGIONAL,
-    actions=("ram:GetResourceShares", "ram:GetResourceShareAssociations"),
+    over=Resources(
+        Call("ram", "GetResourceShares", "resourceShares", params={"resourceOwner": "SELF"}),
+        keep=lambda r: r.get("status") not in _GONE,
+        id="resourceShareArn",
+    ),
+    reads=(PRINCIPALS,),
 )
-def ram_external_sharing(ctx: Context) -> Outcome:
-    shares = [
-        s
-        for s in ctx.call("ram", "get_resource_shares", resourceOwner="SELF").get(
-            "resourceShares", []
-        )
-        if s.get("status") not in _GONE
-    ]
-    if not shares:
-        return []
-    associations = ctx.call(
-        "ram", "get_resource_share_associations", associationType="PRINCIPAL"
-    ).get("resourceShareAssociations", [])
-    external: dict[str, list[str]] = {}
-    for association in associations:
-        if association.get("external") and association.get("status") not in {
-            "DISASSOCIATED",
-            "DISASSOCIATING",
-            "FAILED",
-        }:
-            external.setdefault(str(association.get("resourceShareArn")), []).append(
-                str(association.get("associatedEntity"))
-            )
-    found: list[Resource] = []
-    for share in shares:
-        arn = str(share.get("resourceShareArn"))
-        outside = external.get(arn, [])
-        if share.get("allowExternalPrincipals") or outside:
-            detail = f"share {share.get('name')} allows principals outside the organization"
-            if outside:
-                detail += f"; shared with external {', '.join(sorted(outside))}"
-            found.append(failed(arn, detail))
-        else:
-            found.append(passed(arn, f"share {share.get('name')}: organization principals only"))
-    return found
+def ram_external_sharing(r: Found) -> Judgement:
+    outside = _external_principals(r)
+    if r.get("allowExternalPrincipals") or outside:
+        detail = f"share {r.get('name')} allows principals outside the organization"
+        if outside:
+            detail += f"; shared with external {', '.join(sorted(outside))}"
+        return Fail(detail)
+    return Pass(f"share {r.get('name')}: organization principals only")

@@ -6,10 +6,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
 from checks.lib.policy import as_list as _as_list
 from checks.registry import Context, Outcome, Scope, check, failed, passed
 from checks.result import Resource
-from checks.services.common import _classified, _list
+from checks.services.common import _list, classified
 
 # Engines whose parameter groups can require TLS, the parameter, and its default.
 TLS_PARAMETERS: dict[str, tuple[str, Callable[[str], bool | None]]] = {
@@ -131,42 +132,40 @@ def rds_require_tls(ctx: Context) -> Outcome:
     return found
 
 
+DESCRIBE_INSTANCES = Call("rds", "DescribeDBInstances", "DBInstances")
+INSTANCE_ID = ("DBInstanceArn", "DBInstanceIdentifier")
+# Cluster members are left out where the cluster's own settings cover them.
+STANDALONE_INSTANCES = Resources(
+    DESCRIBE_INSTANCES,
+    keep=lambda r: not r.get("DBClusterIdentifier"),
+    id=INSTANCE_ID,
+    kind="instance",
+)
+CLUSTERS = Resources(
+    Call("rds", "DescribeDBClusters", "DBClusters"),
+    id=("DBClusterArn", "DBClusterIdentifier"),
+    kind="cluster",
+)
+
+
 def db_instances(ctx: Context) -> list[dict[str, Any]]:
-    return list(ctx.call("rds", "describe_db_instances").get("DBInstances", []))
+    return Resources(DESCRIBE_INSTANCES).entries(ctx)
 
 
 def db_clusters(ctx: Context) -> list[dict[str, Any]]:
-    return list(ctx.call("rds", "describe_db_clusters").get("DBClusters", []))
+    return CLUSTERS.entries(ctx)
 
 
-def standalone_instances(ctx: Context) -> list[dict[str, Any]]:
-    """DB instances that are not members of a cluster (cluster settings cover members)."""
-    return [i for i in db_instances(ctx) if not i.get("DBClusterIdentifier")]
-
-
-@check(
+@per_resource(
     "rds.storage_encrypted",
     "RDS instances and clusters encrypt their storage",
     bps=("SEC08-BP02",),
-    service="rds",
-    scope=Scope.REGIONAL,
-    actions=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
+    over=(STANDALONE_INSTANCES, CLUSTERS),
 )
-def rds_storage_encrypted(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for cluster in db_clusters(ctx):
-        arn = str(cluster.get("DBClusterArn") or cluster.get("DBClusterIdentifier"))
-        if cluster.get("StorageEncrypted"):
-            found.append(passed(arn, "cluster storage encrypted"))
-        else:
-            found.append(failed(arn, "cluster storage is not encrypted"))
-    for db in standalone_instances(ctx):
-        arn = str(db.get("DBInstanceArn") or db.get("DBInstanceIdentifier"))
-        if db.get("StorageEncrypted"):
-            found.append(passed(arn, "storage encrypted"))
-        else:
-            found.append(failed(arn, "instance storage is not encrypted"))
-    return found
+def rds_storage_encrypted(r: Found) -> Judgement:
+    if r.get("StorageEncrypted"):
+        return Pass("cluster storage encrypted" if r.kind == "cluster" else "storage encrypted")
+    return Fail(f"{r.kind} storage is not encrypted")
 
 
 def _restorable_by_all(attributes: dict[str, Any]) -> bool:
@@ -178,110 +177,88 @@ def _restorable_by_all(attributes: dict[str, Any]) -> bool:
     )
 
 
-@check(
+def _manual(r: Found) -> bool:
+    return bool(r.get("SnapshotType") == "manual")  # only manual snapshots can be shared
+
+
+SNAPSHOTS = Resources(
+    Call("rds", "DescribeDBSnapshots", "DBSnapshots"),
+    keep=_manual,
+    details={
+        "attributes": Call(
+            "rds",
+            "DescribeDBSnapshotAttributes",
+            "DBSnapshotAttributesResult",
+            each=lambda r: {"DBSnapshotIdentifier": r.get("DBSnapshotIdentifier")},
+        )
+    },
+    id=("DBSnapshotArn", "DBSnapshotIdentifier"),
+    kind="snapshot",
+)
+CLUSTER_SNAPSHOTS = Resources(
+    Call("rds", "DescribeDBClusterSnapshots", "DBClusterSnapshots"),
+    keep=_manual,
+    details={
+        "attributes": Call(
+            "rds",
+            "DescribeDBClusterSnapshotAttributes",
+            "DBClusterSnapshotAttributesResult",
+            each=lambda r: {"DBClusterSnapshotIdentifier": r.get("DBClusterSnapshotIdentifier")},
+        )
+    },
+    id=("DBClusterSnapshotArn", "DBClusterSnapshotIdentifier"),
+    kind="cluster snapshot",
+)
+
+
+@per_resource(
     "rds.snapshot_public",
     "No manual RDS snapshot (instance or cluster) is public",
     bps=("SEC08-BP04",),
-    service="rds",
-    scope=Scope.REGIONAL,
-    actions=(
-        "rds:DescribeDBSnapshots",
-        "rds:DescribeDBSnapshotAttributes",
-        "rds:DescribeDBClusterSnapshots",
-        "rds:DescribeDBClusterSnapshotAttributes",
-    ),
+    over=(SNAPSHOTS, CLUSTER_SNAPSHOTS),
 )
-def rds_snapshot_public(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for snapshot in ctx.call("rds", "describe_db_snapshots").get("DBSnapshots", []):
-        if snapshot.get("SnapshotType") != "manual":  # only manual snapshots can be shared
-            continue
-        ident = snapshot["DBSnapshotIdentifier"]
-        arn = str(snapshot.get("DBSnapshotArn") or ident)
-        result = ctx.call("rds", "describe_db_snapshot_attributes", DBSnapshotIdentifier=ident)
-        if _restorable_by_all(result.get("DBSnapshotAttributesResult", {})):
-            found.append(failed(arn, "snapshot is public (restorable by anyone)"))
-        else:
-            found.append(passed(arn, "private"))
-    clusters = ctx.call("rds", "describe_db_cluster_snapshots").get("DBClusterSnapshots", [])
-    for snapshot in clusters:
-        if snapshot.get("SnapshotType") != "manual":
-            continue
-        ident = snapshot["DBClusterSnapshotIdentifier"]
-        arn = str(snapshot.get("DBClusterSnapshotArn") or ident)
-        result = ctx.call(
-            "rds", "describe_db_cluster_snapshot_attributes", DBClusterSnapshotIdentifier=ident
-        )
-        if _restorable_by_all(result.get("DBClusterSnapshotAttributesResult", {})):
-            found.append(failed(arn, "cluster snapshot is public (restorable by anyone)"))
-        else:
-            found.append(passed(arn, "private"))
-    return found
+def rds_snapshot_public(r: Found) -> Judgement:
+    if _restorable_by_all(r["attributes"] or {}):
+        return Fail(f"{r.kind} is public (restorable by anyone)")
+    return Pass("private")
 
 
-@check(
+@per_resource(
     "rds.public_access",
     "RDS instances are not publicly accessible",
     bps=("SEC08-BP04",),
-    service="rds",
-    scope=Scope.REGIONAL,
-    actions=("rds:DescribeDBInstances",),
+    over=Resources(DESCRIBE_INSTANCES, id="DBInstanceArn"),
 )
-def rds_public_access(ctx: Context) -> Outcome:
-    return [
-        failed(str(db.get("DBInstanceArn")), "instance is publicly accessible")
-        if db.get("PubliclyAccessible")
-        else passed(str(db.get("DBInstanceArn")), "not publicly accessible")
-        for db in db_instances(ctx)
-    ]
+def rds_public_access(r: Found) -> Judgement:
+    if r.get("PubliclyAccessible"):
+        return Fail("instance is publicly accessible")
+    return Pass("not publicly accessible")
 
 
-@check(
+@per_resource(
     "rds.classification_tag",
     "RDS instances and clusters carry a data classification tag",
     bps=("SEC07-BP01", "SEC07-BP02"),
-    service="rds",
-    scope=Scope.REGIONAL,
-    actions=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
+    over=(STANDALONE_INSTANCES, CLUSTERS),
     advisory=True,
 )
-def rds_classification_tag(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for cluster in db_clusters(ctx):
-        arn = str(cluster.get("DBClusterArn") or cluster.get("DBClusterIdentifier"))
-        found.append(_classified(arn, cluster.get("TagList") or [], "cluster"))
-    for db in standalone_instances(ctx):
-        arn = str(db.get("DBInstanceArn") or db.get("DBInstanceIdentifier"))
-        found.append(_classified(arn, db.get("TagList") or [], "instance"))
-    return found
+def rds_classification_tag(r: Found) -> Judgement:
+    return classified(r.get("TagList") or [], r.kind)
 
 
-@check(
+@per_resource(
     "rds.backup_retention",
     "RDS instances and clusters keep automated backups",
     bps=("SEC07-BP04",),
-    service="rds",
-    scope=Scope.REGIONAL,
-    actions=("rds:DescribeDBInstances", "rds:DescribeDBClusters"),
+    over=(STANDALONE_INSTANCES, CLUSTERS),
 )
-def rds_backup_retention(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for cluster in db_clusters(ctx):
-        arn = str(cluster.get("DBClusterArn") or cluster.get("DBClusterIdentifier"))
-        days = int(cluster.get("BackupRetentionPeriod") or 0)
-        if days > 0:
-            found.append(passed(arn, f"automated backups kept {days} days"))
-        else:
-            found.append(failed(arn, "automated backups are off (retention 0)"))
-    for db in standalone_instances(ctx):
-        arn = str(db.get("DBInstanceArn") or db.get("DBInstanceIdentifier"))
-        if db.get("ReadReplicaSourceDBInstanceIdentifier") or db.get(
-            "ReadReplicaSourceDBClusterIdentifier"
-        ):
-            continue  # read replicas need no backups of their own
-        days = int(db.get("BackupRetentionPeriod") or 0)
-        if days > 0:
-            found.append(passed(arn, f"automated backups kept {days} days"))
-        else:
-            found.append(failed(arn, "automated backups are off (retention 0)"))
-    return found
+def rds_backup_retention(r: Found) -> Judgement | None:
+    if r.kind == "instance" and (
+        r.get("ReadReplicaSourceDBInstanceIdentifier")
+        or r.get("ReadReplicaSourceDBClusterIdentifier")
+    ):
+        return None  # read replicas need no backups of their own
+    days = int(r.get("BackupRetentionPeriod") or 0)
+    if days > 0:
+        return Pass(f"automated backups kept {days} days")
+    return Fail("automated backups are off (retention 0)")

@@ -2,45 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
 
 from checks import resource_policies
-from checks.lib.policy import as_list as _as_list
-from checks.registry import Context, Outcome, Scope, Verdict, check, failed, passed
+from checks.lib.policy import denies_insecure_transport, readable
+from checks.registry import Context, Outcome, Scope, Verdict, check, failed, passed, undecided
 from checks.resource_policies import Holder
 from checks.result import Cause, Resource, Status
-from checks.services.common import _classified, _few, _list
-
-
-def _is_false(value: Any) -> bool:
-    values = value if isinstance(value, list) else [value]
-    return any(str(v).lower() == "false" for v in values)
-
-
-def denies_insecure_transport(policy: dict[str, Any]) -> bool:
-    """True when a statement denies every S3 action to everyone over plain HTTP."""
-    for statement in _as_list(policy.get("Statement", [])):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
-            continue
-        principal = statement.get("Principal")
-        if principal != "*" and not (
-            isinstance(principal, dict) and "*" in _as_list(principal.get("AWS"))
-        ):
-            continue
-        if not any(a in ("*", "s3:*") for a in _as_list(statement.get("Action", []))):
-            continue
-        condition = statement.get("Condition") or {}
-        for operator in ("Bool", "BoolIfExists"):
-            block = condition.get(operator) if isinstance(condition, dict) else None
-            if not isinstance(block, dict):
-                continue
-            for key, value in block.items():
-                if str(key).lower() == "aws:securetransport" and _is_false(value):
-                    return True
-    return False
+from checks.services.common import _classified, _few, _list, policy_document
 
 
 @check(
@@ -70,11 +41,10 @@ def bucket_tls_only(ctx: Context) -> Outcome:
         if response is None:
             found.append(failed(ident, "no bucket policy: plain HTTP requests are not denied"))
             continue
-        try:
-            document = json.loads(str(response.get("Policy") or "{}"))
-        except ValueError:
-            document = {}
-        if isinstance(document, dict) and denies_insecure_transport(document):
+        document = response.get("Policy")
+        if not readable(document):
+            found.append(undecided(ident, "the bucket policy could not be read"))
+        elif denies_insecure_transport(document, "s3"):
             found.append(passed(ident, "bucket policy denies aws:SecureTransport false"))
         else:
             found.append(failed(ident, "bucket policy does not deny requests without TLS"))
@@ -256,7 +226,7 @@ def bucket_policy(ctx: Context, name: str) -> Any:
     response = ctx.call_if_exists(
         "s3", "get_bucket_policy", absent={"NoSuchBucketPolicy"}, Bucket=name
     )
-    return None if response is None else response.get("Policy")
+    return policy_document(response, "Policy")
 
 
 def bucket_policies(ctx: Context) -> list[Holder]:

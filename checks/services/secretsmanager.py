@@ -6,41 +6,22 @@ from typing import Any
 
 from checks import resource_policies
 from checks.clock import scan_now
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, Undecided, per_resource
 from checks.lib.dates import Unreadable, age_days
-from checks.registry import (
-    Context,
-    Outcome,
-    Scope,
-    check,
-    failed,
-    not_applicable,
-    passed,
-    undecided,
-)
-from checks.resource_policies import Holder
-from checks.result import Resource
+
+SECRETS = Resources(Call("secretsmanager", "ListSecrets", "SecretList"), id=("ARN", "Name"))
 
 
-@check(
+@per_resource(
     "secretsmanager.in_use",
     "Secrets Manager holds secrets in the region (signal: secrets live in a managed store)",
     bps=("SEC02-BP03",),
-    service="secretsmanager",
-    scope=Scope.REGIONAL,
-    actions=("secretsmanager:ListSecrets",),
+    over=SECRETS,
+    none="no secrets in Secrets Manager in this region",
 )
-def secrets_manager_in_use(ctx: Context) -> Outcome:
-    secrets = ctx.call("secretsmanager", "list_secrets").get("SecretList", [])
-    if not secrets:
-        return not_applicable("no secrets in Secrets Manager in this region")
-    return [
-        passed(
-            str(s.get("ARN") or s.get("Name")),
-            "held in Secrets Manager"
-            + (", rotation on" if s.get("RotationEnabled") else ", rotation off"),
-        )
-        for s in secrets
-    ]
+def secrets_manager_in_use(r: Found) -> Judgement:
+    rotation = ", rotation on" if r.get("RotationEnabled") else ", rotation off"
+    return Pass("held in Secrets Manager" + rotation)
 
 
 ROTATION_SLACK_DAYS = 2  # rotation runs inside a window: allow a little lateness
@@ -52,42 +33,24 @@ def _rotation_window_days(secret: dict[str, Any]) -> int | None:
     return int(days) if days else None
 
 
-@check(
+@per_resource(
     "secretsmanager.rotation",
     "Secrets Manager secrets rotate automatically and on time",
     bps=("SEC02-BP05", "SEC02-BP03"),
-    service="secretsmanager",
-    scope=Scope.REGIONAL,
-    actions=("secretsmanager:ListSecrets",),
+    over=SECRETS,
 )
-def secrets_rotation(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    now = scan_now()
-    for secret in ctx.call("secretsmanager", "list_secrets").get("SecretList", []):
-        arn = str(secret.get("ARN") or secret.get("Name"))
-        if not secret.get("RotationEnabled"):
-            found.append(failed(arn, "automatic rotation is off"))
-            continue
-        window = _rotation_window_days(secret)
-        age = age_days(secret.get("LastRotatedDate"), now)
-        if isinstance(age, Unreadable):
-            found.append(undecided(arn, f"rotation on, but the last rotation date: {age.reason}"))
-        elif window is not None and age is not None and age > window + ROTATION_SLACK_DAYS:
-            found.append(failed(arn, f"last rotated {age} days ago (rotation every {window} days)"))
-        elif age is not None:
-            found.append(passed(arn, f"rotation on, last rotated {age} days ago"))
-        else:
-            found.append(passed(arn, "rotation on"))
-    return found
-
-
-def secret_policies(ctx: Context) -> list[Holder]:
-    holders: list[Holder] = []
-    for secret in ctx.call("secretsmanager", "list_secrets").get("SecretList", []):
-        arn = str(secret.get("ARN") or secret.get("Name"))
-        response = ctx.call("secretsmanager", "get_resource_policy", SecretId=arn)
-        holders.append(Holder(arn, response.get("ResourcePolicy")))
-    return holders
+def secrets_rotation(r: Found) -> Judgement:
+    if not r.get("RotationEnabled"):
+        return Fail("automatic rotation is off")
+    window = _rotation_window_days(r.listed)
+    age = age_days(r.get("LastRotatedDate"), scan_now())
+    if isinstance(age, Unreadable):
+        return Undecided(f"rotation on, but the last rotation date: {age.reason}")
+    if window is not None and age is not None and age > window + ROTATION_SLACK_DAYS:
+        return Fail(f"last rotated {age} days ago (rotation every {window} days)")
+    if age is not None:
+        return Pass(f"rotation on, last rotated {age} days ago")
+    return Pass("rotation on")
 
 
 resource_policies.declare(
@@ -95,7 +58,18 @@ resource_policies.declare(
     what="secret",
     public_id="secretsmanager.resource_policy_public",
     cross_account_id="secretsmanager.resource_policy_cross_account",
-    list_holders=secret_policies,
-    actions=("secretsmanager:ListSecrets", "secretsmanager:GetResourcePolicy"),
+    over=Resources(
+        SECRETS.listing,
+        details={
+            "policy": Call(
+                "secretsmanager",
+                "GetResourcePolicy",
+                "ResourcePolicy",
+                each=lambda r: {"SecretId": r.id},
+            )
+        },
+        id=SECRETS.id,
+    ),
+    policy=lambda r: r["policy"],
     public_bps=("SEC03-BP07", "SEC08-BP04"),
 )

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from checks.registry import Context, Outcome, Scope, check, not_applicable, passed
+from checks.declare import Call, Found, Judgement, Pass, Resources, per_resource
 
 
-@check(
+@per_resource(
     "signer.signing_profiles",
     "AWS Signer signing profiles exist for code or container images",
     bps=("SEC06-BP04",),
-    service="signer",
-    scope=Scope.REGIONAL,
-    actions=("signer:ListSigningProfiles",),
+    over=Resources(
+        Call("signer", "ListSigningProfiles", "profiles"),
+        keep=lambda r: str(r.get("status") or "Active") == "Active",
+        id=("profileVersionArn", "arn", "profileName"),
+    ),
+    none="no active AWS Signer signing profiles here",
 )
-def signing_profiles(ctx: Context) -> Outcome:
-    profiles = ctx.call("signer", "list_signing_profiles").get("profiles", [])
-    active = [p for p in profiles if str(p.get("status") or "Active") == "Active"]
-    if not active:
-        return not_applicable("no active AWS Signer signing profiles here")
-    return [
-        passed(
-            str(p.get("profileVersionArn") or p.get("arn") or p.get("profileName")),
-            f"signing profile for {p.get('platformDisplayName') or p.get('platformId')}",
-        )
-        for p in active
-    ]
+def signing_profiles(r: Found) -> Judgement:
+    return Pass(f"signing profile for {r.get('platformDisplayName') or r.get('platformId')}")

@@ -3,39 +3,30 @@
 from __future__ import annotations
 
 from checks import resource_policies
-from checks.registry import Context, Outcome, Scope, check, failed, passed
-from checks.resource_policies import Holder
-from checks.result import Resource
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+from checks.services.common import policy_document
+
+TOPICS = Resources(
+    Call("sns", "ListTopics", "Topics"),
+    details={
+        "attributes": Call(
+            "sns", "GetTopicAttributes", "Attributes", each=lambda r: {"TopicArn": r.id}
+        )
+    },
+    id="TopicArn",
+)
 
 
-@check(
+@per_resource(
     "sns.topic_encryption",
     "SNS topics use server-side encryption",
     bps=("SEC08-BP02",),
-    service="sns",
-    scope=Scope.REGIONAL,
-    actions=("sns:ListTopics", "sns:GetTopicAttributes"),
+    over=TOPICS,
 )
-def sns_topic_encryption(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for topic in ctx.call("sns", "list_topics").get("Topics", []):
-        arn = str(topic["TopicArn"])
-        attributes = ctx.call("sns", "get_topic_attributes", TopicArn=arn).get("Attributes", {})
-        key = attributes.get("KmsMasterKeyId")
-        if key:
-            found.append(passed(arn, f"encrypted with {key}"))
-        else:
-            found.append(failed(arn, "topic has no server-side encryption (no KMS key)"))
-    return found
-
-
-def topic_policies(ctx: Context) -> list[Holder]:
-    holders: list[Holder] = []
-    for topic in ctx.call("sns", "list_topics").get("Topics", []):
-        arn = str(topic["TopicArn"])
-        attributes = ctx.call("sns", "get_topic_attributes", TopicArn=arn).get("Attributes", {})
-        holders.append(Holder(arn, attributes.get("Policy")))
-    return holders
+def sns_topic_encryption(r: Found) -> Judgement:
+    if key := (r["attributes"] or {}).get("KmsMasterKeyId"):
+        return Pass(f"encrypted with {key}")
+    return Fail("topic has no server-side encryption (no KMS key)")
 
 
 resource_policies.declare(
@@ -43,6 +34,6 @@ resource_policies.declare(
     what="topic",
     public_id="sns.topic_policy_public",
     cross_account_id="sns.topic_policy_cross_account",
-    list_holders=topic_policies,
-    actions=("sns:ListTopics", "sns:GetTopicAttributes"),
+    over=TOPICS,
+    policy=lambda r: policy_document(r["attributes"] or {}, "Policy"),  # every topic has one
 )

@@ -3,44 +3,35 @@
 from __future__ import annotations
 
 from checks import resource_policies
-from checks.registry import Context, Outcome, Scope, check, failed, passed
-from checks.resource_policies import Holder
-from checks.result import Resource
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+
+QUEUES = Resources(
+    Call("sqs", "ListQueues", "QueueUrls"),
+    details={
+        "attributes": Call(
+            "sqs",
+            "GetQueueAttributes",
+            "Attributes",
+            each=lambda r: {"QueueUrl": r.listed, "AttributeNames": ["All"]},
+        )
+    },
+    id=lambda r: (r["attributes"] or {}).get("QueueArn") or r.listed,
+)
 
 
-@check(
+@per_resource(
     "sqs.queue_encryption",
     "SQS queues use server-side encryption (SSE-SQS or SSE-KMS)",
     bps=("SEC08-BP02",),
-    service="sqs",
-    scope=Scope.REGIONAL,
-    actions=("sqs:ListQueues", "sqs:GetQueueAttributes"),
+    over=QUEUES,
 )
-def sqs_queue_encryption(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for url in ctx.call("sqs", "list_queues").get("QueueUrls", []):
-        attributes = ctx.call(
-            "sqs", "get_queue_attributes", QueueUrl=url, AttributeNames=["All"]
-        ).get("Attributes", {})
-        arn = str(attributes.get("QueueArn") or url)
-        key = attributes.get("KmsMasterKeyId")
-        if key:
-            found.append(passed(arn, f"SSE-KMS with {key}"))
-        elif str(attributes.get("SqsManagedSseEnabled", "")).lower() == "true":
-            found.append(passed(arn, "SSE-SQS"))
-        else:
-            found.append(failed(arn, "queue has no server-side encryption"))
-    return found
-
-
-def queue_policies(ctx: Context) -> list[Holder]:
-    holders: list[Holder] = []
-    for url in ctx.call("sqs", "list_queues").get("QueueUrls", []):
-        attributes = ctx.call(
-            "sqs", "get_queue_attributes", QueueUrl=url, AttributeNames=["All"]
-        ).get("Attributes", {})
-        holders.append(Holder(str(attributes.get("QueueArn") or url), attributes.get("Policy")))
-    return holders
+def sqs_queue_encryption(r: Found) -> Judgement:
+    attributes = r["attributes"] or {}
+    if key := attributes.get("KmsMasterKeyId"):
+        return Pass(f"SSE-KMS with {key}")
+    if str(attributes.get("SqsManagedSseEnabled", "")).lower() == "true":
+        return Pass("SSE-SQS")
+    return Fail("queue has no server-side encryption")
 
 
 resource_policies.declare(
@@ -48,7 +39,7 @@ resource_policies.declare(
     what="queue",
     public_id="sqs.queue_policy_public",
     cross_account_id="sqs.queue_policy_cross_account",
-    list_holders=queue_policies,
-    actions=("sqs:ListQueues", "sqs:GetQueueAttributes"),
+    over=QUEUES,
+    policy=lambda r: (r["attributes"] or {}).get("Policy"),
     public_bps=("SEC03-BP07", "SEC08-BP04"),
 )

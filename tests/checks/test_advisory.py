@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,12 @@ from hypothesis import strategies as st
 from checks.registry import Check, Context, Scope, Verdict, all_checks, failed, passed
 from checks.report import fail_on_met, scan_json
 from checks.result import (
+    ADVISORY_CHECKS,
     CheckResult,
     Proposal,
     Resource,
     ScanResult,
+    Source,
     Status,
     propose,
     summarize,
@@ -184,3 +187,34 @@ def test_readme_lists_exactly_the_advisory_checks():
     declared = {c.id for c in all_checks() if c.advisory}
     assert declared, "no check is declared advisory"
     assert listed == declared
+
+
+def test_the_stored_evidence_table_lists_exactly_the_advisory_checks():
+    """checks.result.ADVISORY_CHECKS (how stored evidence is read) follows the declarations."""
+    declared = {c.id for c in all_checks() if c.advisory}
+    assert declared == ADVISORY_CHECKS, (
+        "keep checks.result.ADVISORY_CHECKS equal to the checks declared advisory=True: "
+        f"missing {sorted(declared - ADVISORY_CHECKS)}, extra {sorted(ADVISORY_CHECKS - declared)}"
+    )
+
+
+def test_a_stored_fail_of_an_advisory_check_is_read_as_advisory():
+    old = CheckResult(
+        "s3.lifecycle", "S3 buckets have an enabled lifecycle rule", "s3", ("SEC07-BP04",),
+        "global", Status.FAIL, "1 of 2 failing", None, None,
+        (Resource("arn:aws:s3:::a", Status.FAIL, "no lifecycle configuration"),
+         Resource("arn:aws:s3:::b", Status.PASS, "1 enabled lifecycle rule(s)")),
+    )  # fmt: skip
+    loaded = CheckResult.from_dict(old.to_dict())
+    assert loaded.status is Status.ADVISORY
+    assert loaded.reason == "1 of 2 not in place (advisory)"
+    assert [r.status for r in loaded.resources] == [Status.ADVISORY, Status.PASS]
+    assert propose(EvidenceRole.VERDICT, [loaded]) is None
+    # what a check that is not advisory found stays what it was, and so does a pass
+    real = replace(old, check_id="s3.bucket_public")
+    assert CheckResult.from_dict(real.to_dict()) == real
+    passing = replace(old, status=Status.PASS, resources=old.resources[1:])
+    assert CheckResult.from_dict(passing.to_dict()) == passing
+    # Security Hub findings are never remapped by pillar's own check ids
+    hub = replace(old, source=Source.SECURITY_HUB)
+    assert CheckResult.from_dict(hub.to_dict()).status is Status.FAIL

@@ -64,13 +64,35 @@ def test_admin_roles(account):
     assert details[fine].startswith("no administrator policy")
 
 
-def test_admin_roles_outside_the_account_are_not_failed(account):
+def test_admin_roles_outside_the_account_are_undecided_not_passed(account):
+    # A role of another account (even one named like a local role) cannot be examined
+    # from here: UNKNOWN with the reason, never a PASS.
+    role(account, "build", "codebuild", admin="managed")  # a local namesake, administrator
     stub = account.stub("codebuild", EU)
     stub.add_response("list_projects", {"projects": ["ext"]})
     other = "arn:aws:iam::999999999999:role/build"
     stub.add_response("batch_get_projects", {"projects": [{"name": "ext", "serviceRole": other}]})
     result = account.one("cicd.admin_roles")
-    assert result.status is Status.PASS and "not examined" in result.resources[0].detail
+    assert result.status is Status.UNKNOWN
+    (found,) = result.resources
+    assert (found.id, found.status) == (other, Status.UNKNOWN)
+    assert "role not found in account 999999999999" in found.detail
+
+
+def test_admin_roles_with_an_unreadable_policy_are_undecided(account):
+    arn = role(account, "build-x", "codebuild")
+    stub = account.stub("codebuild", EU)
+    stub.add_response("list_projects", {"projects": ["p1"]})
+    stub.add_response("batch_get_projects", {"projects": [{"name": "p1", "serviceRole": arn}]})
+    iam = account.stub("iam", account.aws.home_region)
+    unreadable = {"PolicyName": "odd", "PolicyDocument": "%7Bnot json"}
+    iam.add_response(
+        "get_account_authorization_details",
+        {"RoleDetailList": [{"Arn": arn, "RoleName": "build-x", "RolePolicyList": [unreadable]}]},
+    )
+    result = account.one("cicd.admin_roles")
+    assert result.status is Status.UNKNOWN
+    assert result.resources[0].detail.startswith("inline policy odd could not be read")
 
 
 def test_admin_roles_denied(account):

@@ -90,6 +90,25 @@ def test_plaintext_secrets(account):
     assert "hunter2" not in json.dumps([r.to_dict() for r in result.resources])  # no values kept
 
 
+def test_plaintext_secrets_short_secret_names(account):
+    # The shared heuristic (checks.lib.secrets): DB_PASS is a password, like in Lambda.
+    bad = project(
+        account,
+        "short",
+        variables=[{"name": "DB_PASS", "value": "not-a-real-one", "type": "PLAINTEXT"}],
+    )
+    safe = project(
+        account,
+        "bypass",
+        variables=[{"name": "BYPASS_CACHE", "value": "true-ish", "type": "PLAINTEXT"}],
+    )
+    result = account.run("codebuild.plaintext_secrets")[EU]
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {bad}
+    assert "DB_PASS " in result.failing[0].detail + " "
+    assert {r.id for r in result.resources} == {bad, safe}
+
+
 def test_plaintext_secrets_denied(account):
     project(account, "p1")
     denied(account, "codebuild.plaintext_secrets", "codebuild:BatchGetProjects")

@@ -78,12 +78,21 @@ def test_vpc_flow_logs_not_applicable_without_vpcs_and_pages_merged(account):
     )
     stub.add_response(
         "describe_flow_logs",
-        {"FlowLogs": [{"ResourceId": "vpc-1", "TrafficType": "REJECT"}]},
+        {"FlowLogs": [{"ResourceId": "vpc-1", "TrafficType": "REJECT", "FlowLogStatus": "ACTIVE"}]},
         {"NextToken": "t"},
     )
     result = account.run("ec2.vpc_flow_logs")[EU]
     assert result.status is Status.PASS  # the flow log on the second page counts
     stub.assert_no_pending_responses()
+
+
+def test_vpc_flow_log_without_a_status_is_undecided(account):
+    stub = account.stub("ec2", EU)
+    stub.add_response("describe_vpcs", {"Vpcs": [{"VpcId": "vpc-1", "IsDefault": False}]})
+    stub.add_response("describe_flow_logs", {"FlowLogs": [{"ResourceId": "vpc-1"}]})
+    result = account.run("ec2.vpc_flow_logs")[EU]
+    assert result.status is Status.UNKNOWN  # was PASS: a missing status read as ACTIVE
+    assert result.resources[0].detail == "a flow log whose status is not reported"
 
 
 def test_vpc_flow_logs_denied(account):
@@ -166,6 +175,49 @@ def test_instance_public_ip_names_the_internet_gateway(account):
     result = account.run("ec2.instance_public_ip")[EU]
     assert result.status is Status.FAIL
     assert gateway in result.failing[0].detail
+
+
+def test_instance_public_ip_ipv6_address_with_an_ipv6_default_route(account):
+    # No public IPv4, but a global IPv6 address in a subnet whose ::/0 route goes to an
+    # internet gateway: reachable from the internet.
+    def reservation(instance_id: str, subnet: str) -> dict[str, Any]:
+        interface = {"Ipv6Addresses": [{"Ipv6Address": f"2001:db8::{instance_id[-1]}"}]}
+        return {
+            "Instances": [
+                {
+                    "InstanceId": instance_id,
+                    "SubnetId": subnet,
+                    "VpcId": "vpc-1",
+                    "State": {"Name": "running"},
+                    "NetworkInterfaces": [interface],
+                }
+            ]
+        }
+
+    def table(subnet: str, route: dict[str, str]) -> dict[str, Any]:
+        return {"VpcId": "vpc-1", "Associations": [{"SubnetId": subnet}], "Routes": [route]}
+
+    stub = account.stub("ec2", EU)
+    stub.add_response(
+        "describe_instances",
+        {"Reservations": [reservation("i-1", "subnet-1"), reservation("i-2", "subnet-2")]},
+    )
+    stub.add_response(
+        "describe_route_tables",
+        {
+            "RouteTables": [
+                table("subnet-1", {"DestinationIpv6CidrBlock": "::/0", "GatewayId": "igw-1"}),
+                table(
+                    "subnet-2",
+                    {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1"},
+                ),
+            ]
+        },
+    )
+    result = account.run("ec2.instance_public_ip")[EU]
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {f"arn:aws:ec2:{EU}:123456789012:instance/i-1"}
+    assert "IPv6 address 2001:db8::1" in result.failing[0].detail
 
 
 def test_default_vpc_unused(account):
@@ -365,7 +417,7 @@ def test_instance_images_show_source_and_never_fail_on_source_alone(account):
     golden = launch(account, image=image)
     missing = launch(account, image="ami-00000000000000000")
     result = account.run("ec2.instance_images")[EU]
-    assert result.status is Status.PASS
+    assert result.status is Status.PASS  # Allowed AMIs off: every image is permitted
     details = {r.id: r.detail for r in result.resources}
     assert set(details) == {instance_arn(golden), instance_arn(missing)}  # terminated: gone
     assert "built in this account" in details[instance_arn(golden)]
@@ -511,6 +563,57 @@ def test_instance_admin_ports(account):
     assert "RDP (3389) from ::/0" in details[instance_arn(ids["v6"])]
 
 
+@pytest.mark.parametrize(("port", "label"), [(22, "SSH"), (3389, "RDP")])
+def test_instance_admin_ports_ipv6_world_on_an_admin_port(account, port, label):
+    v6 = _group(account, f"v6-{port}", tcp(port, port, "::/0"))
+    v6_office = _group(account, f"v6-office-{port}", tcp(port, port, "2001:db8::/32"))
+    ec2 = account.client("ec2", EU)
+    ids = {
+        name: ec2.run_instances(
+            ImageId=EXAMPLE_AMI, MinCount=1, MaxCount=1, SecurityGroupIds=[group]
+        )["Instances"][0]["InstanceId"]
+        for name, group in (("open", v6), ("office", v6_office))
+    }
+    result = account.run("ec2.instance_admin_ports")[EU]
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {instance_arn(ids["open"])}
+    assert result.failing[0].detail == f"{label} ({port}) from ::/0 via {v6} (v6-{port})"
+
+
+def test_nacl_admin_ports_ipv6_world(account):
+    vpc, _ = private_vpc(account)
+    ec2 = account.client("ec2")
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(
+        NetworkAclId=acl,
+        RuleNumber=100,
+        Protocol="6",
+        RuleAction="allow",
+        Egress=False,
+        Ipv6CidrBlock="::/0",
+        PortRange={"From": 3389, "To": 3389},
+    )
+    result = account.run("ec2.nacl_admin_ports")[EU]
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {f"arn:aws:ec2:{EU}:123456789012:network-acl/{acl}"}
+    assert "rule 100 allows RDP (3389) from ::/0" in result.failing[0].detail
+
+
+def test_instance_admin_ports_with_an_unreadable_security_group_is_undecided(account):
+    stub = account.stub("ec2", EU)
+    instance = {
+        "InstanceId": "i-1",
+        "State": {"Name": "running"},
+        "SecurityGroups": [{"GroupId": "sg-seen"}, {"GroupId": "sg-unseen"}],
+    }
+    stub.add_response("describe_instances", {"Reservations": [{"Instances": [instance]}]})
+    closed = {"GroupId": "sg-seen", "GroupName": "closed", "IpPermissions": []}
+    stub.add_response("describe_security_groups", {"SecurityGroups": [closed]})
+    result = account.run("ec2.instance_admin_ports")[EU]
+    assert result.status is Status.UNKNOWN  # was PASS: the unseen group was skipped
+    assert "sg-unseen could not be read" in result.resources[0].detail
+
+
 def test_instance_admin_ports_denied(account):
     launch(account)
     denied_here(account, "ec2.instance_admin_ports", "ec2:DescribeSecurityGroups")
@@ -553,3 +656,20 @@ def test_ebs_snapshot_public(account):
     )
     result = account.run("ec2.snapshot_public")[US]
     assert failing_ids(result) == {f"arn:aws:ec2:{US}::snapshot/{public}"}
+
+
+def test_instance_images_invisible_image_with_allowed_amis_on_is_undecided(account):
+    # Allowed AMIs is on (visible images report ImageAllowed): whether it permits an image
+    # that is no longer visible cannot be read, so that instance is undecided, never PASS.
+    stub = account.stub("ec2", EU)
+    page = instance_page(["i-1", "i-2"])
+    page["Reservations"][1]["Instances"][0]["ImageId"] = "ami-0gone0000000000"  # type: ignore[index]
+    stub.add_response("describe_instances", page)
+    visible = {"ImageId": EXAMPLE_AMI, "OwnerId": ACCOUNT_ID, "ImageAllowed": True}
+    stub.add_response("describe_images", {"Images": [visible]})
+    result = account.run("ec2.instance_images")[EU]
+    assert result.status is Status.UNKNOWN
+    details = {r.id: (r.status, r.detail) for r in result.resources}
+    assert details[instance_arn("i-1")][0] is Status.PASS
+    assert details[instance_arn("i-2")][0] is Status.UNKNOWN
+    assert "ami-0gone0000000000 is no longer visible" in details[instance_arn("i-2")][1]

@@ -105,3 +105,61 @@ def test_tls_policy(account):
     assert failing_ids(result) == {old}
     assert "TLSv1.1, TLSv1" in result.failing[0].detail
     assert modern in {r.id for r in result.resources}
+
+
+def test_tls_policy_unreadable_is_undecided(account):
+    # A listener without a policy, or whose policy the endpoint cannot describe, is not
+    # judged: UNKNOWN with the reason (it was silently left out, so the check could PASS).
+    lb_arn = f"arn:aws:elasticloadbalancing:{EU}:123456789012:loadbalancer/app/web/1"
+    stub = account.stub("elbv2", EU)
+    stub.add_response(
+        "describe_load_balancers",
+        {"LoadBalancers": [{"LoadBalancerArn": lb_arn, "LoadBalancerName": "web"}]},
+    )
+    stub.add_response(
+        "describe_listeners",
+        {
+            "Listeners": [
+                {"ListenerArn": f"{lb_arn}/bare", "Protocol": "HTTPS", "Port": 443},
+                {
+                    "ListenerArn": f"{lb_arn}/custom",
+                    "Protocol": "TLS",
+                    "Port": 8443,
+                    "SslPolicy": "Custom",
+                },
+            ]
+        },
+        {"LoadBalancerArn": lb_arn},
+    )
+    stub.add_response("describe_ssl_policies", {"SslPolicies": []}, {})
+    stub.add_client_error(
+        "describe_ssl_policies", "SSLPolicyNotFound", "no such policy", 400, {"Names": ["Custom"]}
+    )
+    result = account.run("elbv2.tls_policy")[EU]
+    assert result.status is Status.UNKNOWN
+    details = {r.id.rsplit("/", 1)[1]: (r.status, r.detail) for r in result.resources}
+    assert details["bare"] == (
+        Status.UNKNOWN,
+        "web: HTTPS:443: the listener names no security policy",
+    )
+    assert details["custom"] == (
+        Status.UNKNOWN,
+        "web: TLS:8443: security policy Custom cannot be read",
+    )
+
+
+def test_http_listener_without_default_action_is_undecided(account):
+    lb_arn = f"arn:aws:elasticloadbalancing:{EU}:123456789012:loadbalancer/app/web/1"
+    stub = account.stub("elbv2", EU)
+    stub.add_response(
+        "describe_load_balancers",
+        {"LoadBalancers": [{"LoadBalancerArn": lb_arn, "LoadBalancerName": "web"}]},
+    )
+    stub.add_response(
+        "describe_listeners",
+        {"Listeners": [{"ListenerArn": f"{lb_arn}/http", "Protocol": "HTTP", "Port": 80}]},
+        {"LoadBalancerArn": lb_arn},
+    )
+    result = account.run("elbv2.http_redirect")[EU]
+    assert result.status is Status.UNKNOWN  # was PASS "only redirects or answers"
+    assert result.resources[0].detail == "web: HTTP:80 reports no default action"

@@ -667,3 +667,91 @@ def test_a_password_unused_since_before_tracking_counts_from_when_it_was_set(acc
     result = account.one("iam.unused_credentials")
     assert result.status is Status.FAIL
     assert "console password unused for 400 days" in result.failing[0].detail
+
+
+# --- unreadable policy documents: undecided (UNKNOWN), never a PASS -----------------------
+
+ODD = "%7Bnot json"  # URL-encoded text that is no JSON
+
+
+def details(account: Harness, **lists: object) -> None:
+    """GetAccountAuthorizationDetails answers `lists` (RoleDetailList=..., ...) once."""
+    account.stub("iam", account.aws.home_region).add_response(
+        "get_account_authorization_details", dict(lists)
+    )
+
+
+def test_admin_users_with_an_unreadable_policy_or_group_are_undecided(account):
+    odd_managed = f"{ARN}:policy/odd"
+    details(
+        account,
+        UserDetailList=[
+            {
+                "Arn": f"{ARN}:user/inline",
+                "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": ODD}],
+            },
+            {
+                "Arn": f"{ARN}:user/managed",
+                "AttachedManagedPolicies": [{"PolicyName": "odd", "PolicyArn": odd_managed}],
+            },
+            {"Arn": f"{ARN}:user/lost", "GroupList": ["gone"]},
+            {"Arn": f"{ARN}:user/fine", "GroupList": ["readers"]},
+        ],
+        GroupDetailList=[{"GroupName": "readers", "Arn": f"{ARN}:group/readers"}],
+        Policies=[
+            {"Arn": odd_managed, "PolicyVersionList": [{"Document": ODD, "IsDefaultVersion": True}]}
+        ],
+    )
+    result = account.one("iam.admin_users")
+    assert result.status is Status.UNKNOWN
+    found = {r.id.rsplit("/", 1)[1]: (r.status, r.detail) for r in result.resources}
+    assert found["inline"] == (Status.UNKNOWN, "inline policy p could not be read")
+    assert found["managed"] == (Status.UNKNOWN, "policy odd could not be read")
+    assert found["lost"] == (Status.UNKNOWN, "group gone is not in the authorization details")
+    assert found["fine"] == (Status.PASS, "no administrator policy")
+
+
+def test_inline_admin_policies_unreadable_is_undecided(account):
+    details(
+        account,
+        RoleDetailList=[
+            {"Arn": f"{ARN}:role/r", "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": ODD}]}
+        ],
+    )
+    result = account.one("iam.inline_admin_policies")
+    assert result.status is Status.UNKNOWN
+    assert result.resources[0].detail == "inline policy p could not be read"
+
+
+def test_cross_account_trust_unreadable_trust_policy_is_undecided(account):
+    details(
+        account,
+        RoleDetailList=[
+            {"Arn": f"{ARN}:role/odd", "RoleName": "odd", "AssumeRolePolicyDocument": ODD},
+            {
+                "Arn": f"{ARN}:role/svc",
+                "RoleName": "svc",
+                "AssumeRolePolicyDocument": json.dumps(TRUST_EC2),
+            },
+        ],
+    )
+    result = account.one("iam.cross_account_trust")
+    assert result.status is Status.UNKNOWN  # was NOT_APPLICABLE: the odd role was skipped
+    assert [r.id for r in result.resources] == [f"{ARN}:role/odd"]
+    assert "trust policy could not be read" in result.resources[0].detail
+
+
+def test_incident_response_role_unreadable_trust_policy_is_undecided(account):
+    details(
+        account,
+        RoleDetailList=[
+            {
+                "Arn": f"{ARN}:role/ir",
+                "RoleName": "incident-response",
+                "AssumeRolePolicyDocument": ODD,
+            }
+        ],
+    )
+    result = account.one("iam.incident_response_role")
+    assert result.status is Status.UNKNOWN  # was PASS "trusted by nobody"
+    assert "cannot be read" in result.resources[0].detail

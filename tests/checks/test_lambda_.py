@@ -80,6 +80,16 @@ def test_lambda_env_secret_names(account):
     assert "hunter2" not in json.dumps(results[US].to_dict())  # never a value
 
 
+def test_lambda_env_secret_names_short_secret_names(account):
+    # The same heuristic as CodeBuild's (checks.lib.secrets): DB_PASS holds a password.
+    bad = function(account, "short", {"DB_PASS": "not-a-real-one"})
+    function(account, "compass", {"COMPASS_URL": "https://example.com"})
+    result = account.run("lambda.env_secret_names")[EU]
+    assert result.status is Status.FAIL
+    assert failing_ids(result) == {bad}
+    assert "DB_PASS" in result.failing[0].detail
+
+
 def test_lambda_env_secret_names_pages(account):
     stub = account.stub("lambda", EU)
     for n, marker in ((1, "m1"), (2, None)):

@@ -14,13 +14,19 @@ from checks.lib.policy import (
     Condition,
     Exposure,
     account_of,
+    allowed_principals,
     allows_everything,
+    allows_whole_service,
     analyze,
     condition_matches,
+    denials,
+    denies_insecure_transport,
     deny_finding,
     document,
     iam_match,
+    only_about_transport,
     probe_principals,
+    readable,
     statements,
     trusted_accounts,
 )
@@ -381,6 +387,121 @@ denies = st.builds(
 )
 
 
+# --- denials, plain-HTTP denials, principals, whole-service grants -------------------------
+
+TLS_ONLY = {
+    "Effect": "Deny",
+    "Principal": {"AWS": "*"},
+    "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+}
+
+
+def test_denies_insecure_transport():
+    assert denies_insecure_transport({"Statement": [TLS_ONLY]}, "s3")
+    assert denies_insecure_transport({"Statement": {**TLS_ONLY, "Principal": "*"}}, "s3")
+    assert denies_insecure_transport(json.dumps(policy({**TLS_ONLY, "Action": "*"})), "s3")
+    as_bool = {"Bool": {"aws:SecureTransport": [False]}}
+    assert denies_insecure_transport(policy({**TLS_ONLY, "Condition": as_bool}), "s3")
+    if_exists = {"BoolIfExists": {"AWS:SecureTransport": "FALSE"}}
+    assert denies_insecure_transport(policy({**TLS_ONLY, "Condition": if_exists}), "s3")
+    assert not denies_insecure_transport(policy({**TLS_ONLY, "Action": "s3:GetObject"}), "s3")
+    assert not denies_insecure_transport(policy({**TLS_ONLY, "Effect": "Allow"}), "s3")
+    https = {"Bool": {"aws:SecureTransport": "true"}}
+    assert not denies_insecure_transport(policy({**TLS_ONLY, "Condition": https}), "s3")
+    assert not denies_insecure_transport(policy({**TLS_ONLY, "Action": "sqs:*"}), "s3")
+    assert denies_insecure_transport(policy({**TLS_ONLY, "Action": "sqs:*"}), "sqs")
+    # stricter than the old hand-written reader: NotAction / NotPrincipal deny only some
+    some = {k: v for k, v in TLS_ONLY.items() if k != "Action"} | {"NotAction": "s3:GetObject"}
+    assert not denies_insecure_transport(policy(some), "s3")
+    others = {k: v for k, v in TLS_ONLY.items() if k != "Principal"}
+    others["NotPrincipal"] = {"AWS": f"arn:aws:iam::{OWN}:root"}
+    assert not denies_insecure_transport(policy(others), "s3")
+    assert not denies_insecure_transport("not json", "s3")
+
+
+def test_denials_cover_actions_through_wildcards_and_not_action():
+    doc = policy(
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:Delete*", "Resource": "*"},
+        {"Effect": "Deny", "Principal": "*", "NotAction": "s3:Get*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "*"},
+    )
+    assert [s.sid for s in denials(doc, "s3:DeleteObject")] == ["statement 1", "statement 2"]
+    assert [s.sid for s in denials(doc, "s3:GetObject")] == []
+    assert [s.sid for s in denials(doc, "S3:PUTOBJECT")] == ["statement 2"]
+
+
+def test_only_about_transport():
+    (tls,) = statements(policy(TLS_ONLY))
+    assert only_about_transport(tls)
+    version = {"NumericLessThan": {"s3:TlsVersion": "1.2"}}
+    (old_tls,) = statements(policy({**TLS_ONLY, "Condition": version}))
+    assert only_about_transport(old_tls)
+    who = {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::1:role/admin"}}
+    (guarded,) = statements(policy({**TLS_ONLY, "Condition": {**version, **who}}))
+    assert not only_about_transport(guarded)
+    (bare,) = statements(policy({k: v for k, v in TLS_ONLY.items() if k != "Condition"}))
+    assert not only_about_transport(bare)
+
+
+def test_allowed_principals():
+    doc = policy(
+        allow({"AWS": [OTHER, OWN], "Service": "ec2.amazonaws.com"}, action="sts:AssumeRole"),
+        allow("*", action="sts:AssumeRole"),
+        {"Effect": "Deny", "Principal": {"AWS": THIRD}, "Action": "*"},
+        {"Effect": "Allow", "NotPrincipal": {"AWS": THIRD}, "Action": "*"},
+    )
+    assert allowed_principals(doc) == ["*", OWN, OTHER, "ec2.amazonaws.com"]
+    assert allowed_principals("junk") == []
+
+
+def test_allows_whole_service():
+    assert allows_whole_service(policy(allow("*", action=["support:*"])), "support")
+    assert allows_whole_service(policy(allow("*", action="Support:*")), "support")
+    assert not allows_whole_service(policy(allow("*", action="*")), "support")
+    assert not allows_whole_service(policy(allow("*", action="support:Describe*")), "support")
+    deny = {"Effect": "Deny", "Action": "support:*", "Resource": "*"}
+    assert not allows_whole_service(policy(deny), "support")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (policy(allow("*")), True),
+        (json.dumps(policy()), True),  # no statements at all: read, and nothing in it
+        ({"Statement": {"Effect": "Allow"}}, True),
+        ({"Statement": "x"}, False),
+        ({"Statement": [{"Effect": "Allow"}, "x"]}, False),
+        ({"Version": "2012-10-17"}, False),
+        ("{not json", False),
+        (None, False),
+    ],
+)
+def test_readable(value, expected):
+    assert readable(value) is expected
+
+
+actions = st.sampled_from(["s3:*", "*", "s3:DeleteObject", "s3:Get*", "sqs:*", "S3:Delete*"])
+any_statement = st.builds(
+    lambda effect, action, principal, condition: {
+        "Effect": effect,
+        "Principal": principal,
+        "Action": action,
+        "Resource": "*",
+        **({"Condition": condition} if condition else {}),
+    },
+    st.sampled_from(["Allow", "Deny"]),
+    actions,
+    principals,
+    st.one_of(
+        conditions,
+        st.just({"Bool": {"aws:SecureTransport": "false"}}),
+        st.just({"NumericLessThan": {"s3:TlsVersion": "1.2"}}),
+    ),
+)
+
+
 @settings(deadline=None)
 @given(st.lists(denies, max_size=4), iam_actions, st.lists(statement, max_size=2))
 def test_allow_statements_never_change_a_deny_finding(stmts, action, allows):
@@ -409,3 +530,41 @@ def test_a_deny_holds_only_if_its_actions_cover_the_action(stmts, action):
     found = finding(*stmts, action=action)
     covered = [s for s in statements(policy(*stmts)) if s.covers_action(action)]
     assert (found is None) == (not covered)
+
+
+@settings(deadline=None)
+@given(st.lists(any_statement, max_size=5), st.lists(statement, max_size=3))
+def test_allow_statements_never_change_denials(stmts, allows):
+    doc, more = policy(*stmts), policy(*stmts, *allows)
+    for action in ("s3:DeleteObject", "s3:GetObject", "sqs:SendMessage"):
+        assert denials(more, action) == denials(doc, action)
+        assert all(not s.allow and s.allows_action(action) for s in denials(doc, action))
+    assert denies_insecure_transport(more, "s3") == denies_insecure_transport(doc, "s3")
+
+
+@settings(deadline=None)
+@given(st.lists(any_statement, max_size=5))
+def test_a_tls_only_statement_is_always_found(stmts):
+    assert denies_insecure_transport(policy(*stmts, TLS_ONLY), "s3")
+    expected = any(
+        s["Effect"] == "Deny"
+        and s["Principal"] in ("*", {"AWS": "*"})
+        and s["Action"] in ("s3:*", "*")
+        and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+        for s in stmts
+    )
+    assert denies_insecure_transport(policy(*stmts), "s3") == expected
+
+
+@settings(deadline=None)
+@given(st.lists(any_statement, max_size=5))
+def test_allowed_principals_are_those_of_allow_statements(stmts):
+    found = allowed_principals(policy(*stmts))
+    assert found == sorted(set(found))
+    for s in stmts:
+        named = s["Principal"]
+        values = [named] if isinstance(named, str) else list(named.values())
+        if s["Effect"] == "Allow":
+            assert set(values) <= set(found)
+    if all(s["Effect"] == "Deny" for s in stmts):
+        assert found == []

@@ -248,6 +248,43 @@ def test_a_policy_that_cannot_be_read_is_unknown(account: Harness, name: str) ->
         assert result.missing_action == kind.read
 
 
+# Where the answer of the "get policy" call holds the document (every KMS key and SNS topic
+# has a policy; Lambda, ECR and S3 say "none" with an error code instead).
+DOCUMENT = {
+    "lambda": ("lambda", "GetPolicy", "Policy"),
+    "sns": ("sns", "GetTopicAttributes", "Attributes.Policy"),
+    "kms": ("kms", "GetKeyPolicy", "Policy"),
+    "ecr": ("ecr", "GetRepositoryPolicy", "policyText"),
+    "s3": ("s3", "GetBucketPolicy", "Policy"),
+}
+
+
+@pytest.mark.parametrize("name", list(DOCUMENT))
+def test_an_answer_without_its_policy_document_is_undecided(account: Harness, name: str) -> None:
+    """The endpoint answers the policy read but gives no document: the resource is
+    undecided (UNKNOWN), never "no policy" (PASS)."""
+    kind = KINDS[name]
+    opened = kind.make(account, "open-one", dict(EVERYONE))
+    service, operation, key = DOCUMENT[name]
+
+    def drop_document(parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        if model.name == operation:
+            *path, last = key.split(".")
+            holder = parsed
+            for part in path:
+                holder = holder.get(part, {})
+            holder.pop(last, None)
+
+    for region in (EU, "us-east-1"):
+        account.scan_client(service, region).meta.events.register("after-call", drop_document)
+    for check_id in (kind.public, kind.cross_account):
+        result = account.run(check_id)[kind.region]
+        assert result.status is Status.UNKNOWN, result
+        found = {r.id: r for r in result.resources}
+        assert found[opened].status is Status.UNKNOWN
+        assert "policy could not be read" in found[opened].detail
+
+
 def test_accounts_inside_the_organization_pass(account: Harness) -> None:
     org = account.client("organizations", "us-east-1")
     org.create_organization(FeatureSet="ALL")

@@ -3,6 +3,7 @@ apart from failures in the plan's "found" line and the Markdown/CSV exports."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -98,3 +99,45 @@ def test_plan_and_exports_show_advisories_apart(store: ReviewStore) -> None:
     public = next(r for r in rows if "arn:aws:s3:::open" in r)
     assert "**FAIL**" in public and "not in place" not in public
     assert "Not in place (advisory): title of s3.lifecycle" in csv_export(store.pillar, review)
+
+
+def test_a_saved_review_reads_an_old_fail_of_a_now_advisory_check_as_advisory(
+    store: ReviewStore,
+) -> None:
+    """A review saved when s3.lifecycle and backup.plans still failed (before they became
+    advisory) proposes no "not met" from them once reopened: stored evidence is read
+    through the advisory checks of today (checks.result.ADVISORY_CHECKS)."""
+    old_fail = Resource("arn:aws:s3:::logs", Status.FAIL, "no lifecycle configuration")
+    saved = ScanResult(
+        "123456789012",
+        ("eu-west-1",),
+        NOW,
+        1.0,
+        (
+            _result("s3.lifecycle", "SEC07-BP01", Status.FAIL, old_fail, PASSING),
+            _result("s3.default_encryption", "SEC07-BP01", Status.PASS, PASSING),
+            _result("backup.plans", "SEC07-BP03", Status.FAIL, old_fail),
+            _result("s3.bucket_public", "SEC07-BP02", Status.FAIL, FAILING),
+        ),
+    )
+    review = store.create("saved before the advisory checks")
+    with store.open(review.id) as session:
+        session.attach_evidence(saved)
+    on_disk = json.loads(store.path_of(review.id).read_text(encoding="utf-8"))
+    (stored,) = on_disk["evidence"].values()
+    statuses = {c["id"]: c["status"] for c in stored["checks"]}
+    assert statuses["s3.lifecycle"] == statuses["backup.plans"] == "FAIL"  # as saved then
+
+    with store.open(review.id) as session:
+        loaded = session.review
+        assert loaded.evidence is not None
+        by_id = {r.check_id: r for r in loaded.evidence.results}
+        assert by_id["s3.lifecycle"].status is Status.ADVISORY
+        assert by_id["s3.lifecycle"].not_in_place[0].id == "arn:aws:s3:::logs"
+        assert by_id["backup.plans"].status is Status.ADVISORY
+        assert by_id["s3.bucket_public"].status is Status.FAIL  # a real fault stays one
+        # only the real fault proposes "not met"; the advisories propose nothing
+        assert proposals(store.pillar, loaded) == (("SEC07-BP02", Proposal.NOT_MET),)
+        assert session.apply_proposals(accepted_by="bob").applied == ("SEC07-BP02",)
+        assert session.review.answer("SEC07-BP01").status is AnswerStatus.UNANSWERED
+        assert session.review.answer("SEC07-BP03").status is AnswerStatus.UNANSWERED
