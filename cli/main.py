@@ -62,6 +62,7 @@ COMMANDS = {
     "plan": "cli.commands.plan:plan",
     "import": "cli.commands.reviews:import_review",
     "scan": "cli.commands.scan:scan",
+    "scope": "cli.commands.scope:scope",
     "iam-policy": "cli.commands.scan:iam_policy",
     "evidence": "cli.commands.evidence:evidence",
     "interview": "cli.commands.interview:interview",

@@ -34,6 +34,7 @@ from review.model import (
     QuestionState,
     Responses,
     Review,
+    ScanScope,
     SyncedQuestion,
     WorkloadLink,
     Workshop,
@@ -550,6 +551,39 @@ def workload_link_from_dict(data: object, where: str) -> WorkloadLink:
     )
 
 
+# --- what a scan of the review covers (review.scope) ----------------------------------
+
+
+def scan_scope_to_dict(scope: ScanScope) -> dict[str, Any]:
+    return {
+        "organization": scope.organization,
+        "ous": list(scope.ous),
+        "excluded_accounts": list(scope.excluded),
+        "account_ids": list(scope.account_ids),
+        "regions": list(scope.regions),
+        "role_name": scope.role_name,
+        "external_id": scope.external_id,
+    }
+
+
+def scan_scope_from_dict(data: object, where: str) -> ScanScope:
+    from review.scope import InvalidScope, scan_scope
+
+    f = Fields(data, where)
+    try:
+        return scan_scope(
+            organization=f.boolean("organization", False),
+            ous=f.text_list("ous"),
+            excluded=f.text_list("excluded_accounts"),
+            account_ids=f.text_list("account_ids"),
+            regions=f.text_list("regions"),
+            role_name=f.text("role_name", ""),
+            external_id=f.text("external_id", ""),
+        )
+    except InvalidScope as error:
+        raise InvalidReviewData(f"{where}: {error}") from None
+
+
 # --- the review ---------------------------------------------------------------------
 
 
@@ -573,6 +607,8 @@ def details_to_dict(review: Review) -> dict[str, Any]:
         "plan": [tracking_to_dict(t) for t in review.plan],
         # Only once linked: files and exports of unlinked reviews stay as they were.
         **({"wa_tool": workload_link_to_dict(review.wa_link)} if review.wa_link else {}),
+        # Only once set, likewise (older pillars ignore it: no schema change).
+        **({"scan_scope": scan_scope_to_dict(review.scan_scope)} if review.scan_scope else {}),
     }
 
 
@@ -593,6 +629,8 @@ def review_from_parts(
         raise InvalidReviewData(f"{where}: two milestones have the same name")
     link_data = f.data.get("wa_tool")
     wa_link = None if link_data is None else workload_link_from_dict(link_data, f"{where}.wa_tool")
+    scope_data = f.data.get("scan_scope")
+    scope = None if scope_data is None else scan_scope_from_dict(scope_data, f"{where}.scan_scope")
     last_question = f.optional_text("last_question")
     if last_question is not None and not QUESTION_ID.fullmatch(last_question):
         raise f.fail("last_question", "must be a question id like SEC01")
@@ -618,6 +656,7 @@ def review_from_parts(
         workshops=sorted_workshops(workshops, where),
         parking_lot=sorted_parking_lot(parking_lot, where),
         wa_link=wa_link,
+        scan_scope=scope,
     )
 
 

@@ -314,6 +314,43 @@ class WorkloadLink:
         return WorkloadLink(self.arn, self.region, self.linked_at, self.lens_alias, tuple(merged))
 
 
+# --- what a scan of the review covers (the rules and words are in review.scope) -------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScanScope:
+    """The accounts, regions and role a scan of the review covers (issue 11).
+
+    Accounts: the organization's active accounts (`organization`; only those under `ous`
+    if given, without `excluded`), or the `account_ids` named, or neither: the account of
+    the credentials the scan runs with. Regions: `regions`, or none given: the account's
+    enabled regions. Accounts other than the caller's are reached by assuming `role_name`
+    there ("" = pillar's default role) with `external_id` if that role requires one. The
+    AWS profile and endpoint belong to the machine that scans, never to the review.
+    """
+
+    organization: bool = False
+    ous: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    account_ids: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    role_name: str = ""
+    external_id: str = ""
+
+    def __post_init__(self) -> None:
+        if self.organization and self.account_ids:
+            raise ValueError("a scope is the organization or named accounts, not both")
+        if (self.ous or self.excluded) and not self.organization:
+            raise ValueError("OUs and excluded accounts only narrow an organization scope")
+        if (self.role_name or self.external_id) and not self.multi_account:
+            raise ValueError("a role is only assumed in other accounts")
+
+    @property
+    def multi_account(self) -> bool:
+        """Accounts are listed or named (else: the caller's account alone)."""
+        return self.organization or bool(self.account_ids)
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
     """One workload under review, with everything said and found about it."""
@@ -339,6 +376,7 @@ class Review:
     workshops: tuple[Workshop, ...] = ()  # every session, oldest first
     parking_lot: tuple[ParkedItem, ...] = ()  # follow-ups parked in workshops, P1 first
     wa_link: WorkloadLink | None = None  # the AWS WA Tool workload it syncs with (issue 10)
+    scan_scope: ScanScope | None = None  # what its scans cover (None: never set; review.scope)
 
     def answer(self, bp_id: str) -> Answer:
         return self.responses.answer(bp_id)

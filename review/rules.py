@@ -53,6 +53,7 @@ from review.model import (
     Participant,
     QuestionState,
     Review,
+    ScanScope,
     SyncedQuestion,
     WorkloadLink,
     Workshop,
@@ -193,6 +194,14 @@ def visited(review: Review, question: str) -> Review:
 
 def with_plan_tracking(review: Review, tracking: PlanTracking, now: datetime) -> Review:
     return replace(with_tracking(review, tracking), updated_at=now)
+
+
+def with_scan_scope(review: Review, scope: ScanScope | None, now: datetime) -> Review:
+    """The review remembering what its scans cover (None forgets it: the caller's account
+    in the review's regions). The same review when nothing changes."""
+    if scope == review.scan_scope:
+        return review
+    return replace(review, scan_scope=scope, updated_at=now)
 
 
 def with_evidence(review: Review, scan: ScanResult, now: datetime) -> Review:

@@ -35,6 +35,7 @@ from review.model import (
     Participant,
     QuestionState,
     Review,
+    ScanScope,
     SyncedQuestion,
     WorkloadLink,
     Workshop,
@@ -215,6 +216,11 @@ class ReviewSession:
     def visit(self, question_id: str) -> Review:
         """Remember the last question visited (where a resumed review starts)."""
         new = rules.visited(self._review, rules.question_id(self.pillar, question_id))
+        return self._review if new is self._review else self._save(new)
+
+    def set_scan_scope(self, scope: ScanScope | None) -> Review:
+        """Remember what scans of this review cover (None forgets it; see review.scope)."""
+        new = rules.with_scan_scope(self._review, scope, self._now())
         return self._review if new is self._review else self._save(new)
 
     def attach_evidence(self, scan: ScanResult) -> Review:

@@ -259,6 +259,8 @@ RISK_STYLE = {
 def _print_review(pillar: Pillar, review: Review, data: dict[str, Any]) -> None:
     from rich.text import Text
 
+    from review.scope import describe_scope
+
     console = make_console()
     console.print(Text.assemble(untrusted(review.name, "bold", NAME_LIMIT), f"  ({review.id})"))
     facts = [
@@ -267,6 +269,7 @@ def _print_review(pillar: Pillar, review: Review, data: dict[str, Any]) -> None:
         ("Accounts", ", ".join(review.account_ids)),
         ("Regions", ", ".join(review.regions)),
         ("Participants", ", ".join(p.label for p in review.participants)),
+        ("Scan scope", describe_scope(review.scan_scope) if review.scan_scope else ""),
         ("Updated", _time(review.updated_at)),
     ]
     for label, value in facts:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cli import exit_codes
+from cli.commands.scope import ScopeOptions, scope_for_scan, scope_options
 from cli.context import cli_context, make_console, untrusted
 from cli.errors import CliError
 
@@ -164,6 +165,13 @@ def _store_in_review(ctx: click.Context, review_ref: str, scan: ScanResult, pill
     )
 
 
+def _scope_not_used(ctx: click.Context, review_ref: str, option: str) -> None:
+    """Say so when a review's saved scope is not what this scan covers."""
+    store = cli_context(ctx).store()
+    if store.load(store.resolve(review_ref)).scan_scope is not None:
+        click.echo(f"pillar: {option} does not scan the review's saved scope.", err=True)
+
+
 def _replay(
     path: Path,
     options: Any,
@@ -213,12 +221,6 @@ def _version() -> str:
 @click.command()
 @click.option("--profile", help="AWS profile (default: the usual AWS credential chain).")
 @click.option(
-    "--region",
-    "regions",
-    multiple=True,
-    help="Region to scan; repeat for more (default: the account's enabled regions).",
-)
-@click.option(
     "--endpoint-url",
     help="Send every call to this endpoint (e.g. a moto server); default $AWS_ENDPOINT_URL.",
 )
@@ -262,27 +264,7 @@ def _version() -> str:
     help="Run the checks on a recording (from --record) instead of AWS: no network.",
 )
 @click.option("--show-passing", is_flag=True, help="Table: list passing resources too.")
-@click.option(
-    "--organization",
-    is_flag=True,
-    help="Scan every active account of the organization (from the management account "
-    "or a delegated administrator).",
-)
-@click.option(
-    "--ou", "ous", multiple=True, help="With --organization: only accounts under this OU."
-)
-@click.option(
-    "--exclude-account", "excluded", multiple=True, help="With --organization: skip this account."
-)
-@click.option(
-    "--account", "account_ids", multiple=True, help="Scan this account (repeat for more)."
-)
-@click.option(
-    "--role-name",
-    default=None,
-    help="Role assumed in other accounts (default OrganizationAccountAccessRole).",
-)
-@click.option("--external-id", default=None, help="External id required by that role, if any.")
+@scope_options  # --organization --ou --exclude-account --account --region --role-name ...
 @click.option(
     "--source",
     type=click.Choice(["checks", "securityhub"]),
@@ -320,7 +302,9 @@ def scan(
     """Gather read-only evidence from an AWS account (or many) and propose answers.
 
     --organization scans the organization's accounts, --account the ones named; other
-    accounts than the caller's are reached by assuming --role-name there.
+    accounts than the caller's are reached by assuming --role-name there. With --review,
+    these scope options (and --region) are saved as the review's scope; without them, the
+    review's saved scope is scanned (see `pillar scope`).
 
     --record FILE also keeps every AWS response the scan received (no credentials, no
     request headers), and --replay FILE runs today's checks on it again, offline.
@@ -361,6 +345,20 @@ def scan(
         )
     if (organization or account_ids) and (record or replay):
         raise CliError("--record and --replay keep one account's scan: drop them.")
+    given = ScopeOptions(organization, ous, excluded, account_ids, regions, role_name, external_id)
+    if source == "checks" and not (demo or replay):
+        # With --review: the options given become the review's scope, or its saved one is used.
+        scope = scope_for_scan(ctx, review_ref, given)
+        organization, ous, excluded = scope.organization, scope.ous, scope.excluded
+        account_ids, regions = scope.account_ids, scope.regions
+        role_name, external_id = scope.role_name or None, scope.external_id or None
+        if scope.multi_account and record:
+            raise CliError(
+                "the review's scope spans accounts and --record keeps one account's scan: "
+                "drop --record."
+            )
+    elif review_ref and not given.given:
+        _scope_not_used(ctx, review_ref, "--demo" if demo else "--replay" if replay else "--source")
 
     def run(progress: Any, cancel: threading.Event, on_account: Any = None) -> ScanResult:
         from checks.runner import run_scan
