@@ -113,6 +113,7 @@ def test_key_rotation_unreported_state_or_spec_is_undecided(account):
         },
         {"KeyId": "k1"},
     )
+    stub.add_response("get_key_rotation_status", {"KeyRotationEnabled": False}, {"KeyId": "k1"})
     result = account.run("kms.key_rotation")["eu-west-1"]
     assert result.status is Status.UNKNOWN
     assert result.resources[0].detail == "the key's state or spec is not reported"
