@@ -1,7 +1,7 @@
 """Multi-account scan numbers: 1 and 12 accounts x 2 regions on a local moto server.
 
-Run: uv run python benchmarks/bench_accounts.py [--accounts 12] [--latency-ms 50]
-(prints numbers; never fails on time)
+Run: uv run python benchmarks/bench_accounts.py [--accounts 12] [--latency-ms 50] [--repeat 3]
+(prints numbers, medians of the repeats; never fails on time)
 
 Method
 - Server: bench_scan's moto server setup (`ThreadedMotoServer` on 127.0.0.1 in a child
@@ -14,9 +14,12 @@ Method
   alone: (a) one account, today's `run_scan` (the caller's own account); (b) N accounts,
   `AccountsScan` over the organization (the caller's own account plus N-1 members,
   reached by AssumeRole), every registered check, 2 regions, default concurrency.
-- Reported: wall time, peak RSS, pillar's own CPU (process time of the scanning process;
-  the moto server is another process) in all and per account-region, AssumeRole calls,
-  pacing waits, and the accounts' statuses.
+- Reported (medians of `--repeat` runs of each, interleaved): wall time, peak RSS,
+  pillar's own CPU (process time of the scanning process, imports included; the moto
+  server is another process) in all and per account-region, calls requested by checks
+  and calls sent (distinct calls, every account's `CallLayer` counted) and HTTP requests
+  (pages, retries, AssumeRole: counted by the server) per account-region, AssumeRole
+  calls, pacing waits, and the accounts' statuses.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -146,16 +150,29 @@ def scan(endpoint: str, accounts: int) -> None:
     os.environ.pop("MOTO_ACCOUNT_ID", None)
     wall = time.perf_counter()
     cpu = time.process_time()
+    from checks import accounts as accounts_module
+    from checks.calls import CallLayer, CallStats
     from checks.registry import all_checks
     from checks.session import AwsOptions, connect
 
+    counted: list[CallStats] = []
+
+    class CountedCallLayer(CallLayer):
+        """Every account's call layer keeps its counts here (only the counts: keeping a
+        layer would keep its cached answers, and the peak RSS with them)."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            counted.append(self.stats)
+
+    accounts_module.CallLayer = CountedCallLayer  # type: ignore[misc]
     checks = all_checks()
     aws = connect(AwsOptions(endpoint_url=endpoint, regions=REGIONS))
     extra: dict[str, Any] = {}
     if accounts == 1:
         from checks.runner import run_scan
 
-        result = run_scan(aws, checks)
+        result = run_scan(aws, checks, calls=CountedCallLayer(aws.clients))
     else:
         from checks.accounts import AccountsScan, Members, RoleOptions, organization_accounts
 
@@ -178,6 +195,8 @@ def scan(endpoint: str, accounts: int) -> None:
                 "scan_s": result.duration_s,
                 "cpu_s": time.process_time() - cpu,
                 "rss": rss,
+                "requested": sum(stats.requested for stats in counted),
+                "sent": sum(stats.sent for stats in counted),
                 "results": len(result.results),
                 "statuses": statuses,
                 "account_states": [
@@ -189,24 +208,37 @@ def scan(endpoint: str, accounts: int) -> None:
     )
 
 
-def run_child(endpoint: str, accounts: int) -> dict[str, Any]:
+def run_child(server: bench_scan.Server, accounts: int) -> dict[str, Any]:
+    before = server.stats()["requests"]
     out = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), "--scan", endpoint, str(accounts)],
+        [sys.executable, os.path.abspath(__file__), "--scan", server.endpoint, str(accounts)],
         capture_output=True,
         text=True,
-        check=True,
     )
+    if out.returncode != 0:
+        raise SystemExit(f"the {accounts}-account scan failed:\n{out.stderr[-3000:]}")
     data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    data["http"] = server.stats()["requests"] - before
     return data
 
 
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each numeric figure's median over the repeats (the last run's other fields)."""
+    merged = dict(runs[-1])
+    for key, value in runs[-1].items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            merged[key] = statistics.median(run[key] for run in runs)
+    return merged
+
+
+def option(name: str, default: int) -> int:
+    return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
+
+
 def main() -> None:
-    latency = 50
-    if "--latency-ms" in sys.argv:
-        latency = int(sys.argv[sys.argv.index("--latency-ms") + 1])
-    many = 12
-    if "--accounts" in sys.argv:
-        many = int(sys.argv[sys.argv.index("--accounts") + 1])
+    latency = option("--latency-ms", 50)
+    many = option("--accounts", 12)
+    repeat = max(1, option("--repeat", 3))
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, os.path.abspath(__file__), "--serve"],
@@ -223,6 +255,7 @@ def main() -> None:
     if not info:
         raise SystemExit("the moto server did not start")
     server = bench_scan.Server(process, f"http://127.0.0.1:{info['port']}", info)
+    loads: list[float] = []
     try:
         print(
             f"seeded the management account and {len(info['members'])} members in "
@@ -230,32 +263,50 @@ def main() -> None:
         )
         for warning in info["warnings"]:
             print(f"  warning: {warning}")
-        run_child(server.endpoint, 1)  # warm the server (first-call costs in moto)
+        run_child(server, 1)  # warm the server (first-call costs in moto)
         server.stats(latency)
-        runs = [run_child(server.endpoint, 1), run_child(server.endpoint, many)]
+        ones: list[dict[str, Any]] = []
+        manys: list[dict[str, Any]] = []
+        for _ in range(repeat):  # interleaved, so a burst of load hits both alike
+            loads.append(os.getloadavg()[0])
+            ones.append(run_child(server, 1))
+            manys.append(run_child(server, many))
     finally:
         server.stop()
+    runs = [median_run(ones), median_run(manys)]
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(
-        f"{os.cpu_count()} CPUs, load average {load}; {latency} ms per HTTP request; "
-        f"{len(REGIONS)} regions; benchmark {time.perf_counter() - started:.0f} s"
+        f"{os.cpu_count()} CPUs, load average {load} (1-min load at each repeat's start: "
+        f"{', '.join(f'{n:.1f}' for n in loads)}); {latency} ms per HTTP request; "
+        f"{len(REGIONS)} regions; medians of {repeat} runs; benchmark "
+        f"{time.perf_counter() - started:.0f} s"
     )
+
+    def per_pair(r: dict[str, Any], key: str) -> float:
+        return float(r[key]) / (r["accounts"] * len(REGIONS))
+
     print(f"{'':34}{'1 account':>16}{f'{many} accounts':>16}")
     rows = [
         ("wall (process start to end)", lambda r: f"{r['wall_s']:.1f} s"),
         ("scan duration", lambda r: f"{r['scan_s']:.1f} s"),
         ("peak RSS (scanning process)", lambda r: f"{r['rss'] / 2**20:.0f} MiB"),
         ("pillar CPU (process time)", lambda r: f"{r['cpu_s']:.1f} s"),
-        (
-            "  per account-region",
-            lambda r: f"{r['cpu_s'] / (r['accounts'] * len(REGIONS)):.2f} s",
-        ),
+        ("  per account-region", lambda r: f"{per_pair(r, 'cpu_s'):.2f} s"),
+        ("calls requested per account-region", lambda r: f"{per_pair(r, 'requested'):.0f}"),
+        ("calls sent per account-region", lambda r: f"{per_pair(r, 'sent'):.0f}"),
+        ("HTTP requests per account-region", lambda r: f"{per_pair(r, 'http'):.0f}"),
         ("results", lambda r: str(r["results"])),
         ("AssumeRole calls", lambda r: str(r.get("assume_role_calls", 0))),
         ("time waiting on pacing (summed)", lambda r: f"{r.get('paced_s', 0.0):.1f} s"),
     ]
     for name, cell in rows:
         print(f"{name:34}" + "".join(f"{cell(r):>16}" for r in runs))
+    if repeat > 1:
+        spread = ", ".join(
+            f"{label} {min(r['cpu_s'] for r in group):.1f}-{max(r['cpu_s'] for r in group):.1f} s"
+            for label, group in (("1 account", ones), (f"{many} accounts", manys))
+        )
+        print(f"pillar CPU range over the repeats: {spread}")
     one, many_run = runs
     ratio = many_run["rss"] / one["rss"]
     print(f"peak RSS {many} accounts / 1 account: {ratio:.2f}x (target at most 1.5x)")

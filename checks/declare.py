@@ -222,6 +222,8 @@ class Resources:
       snapshots only.
     - `kind`: a label the judge can read as `r.kind` ("cluster", "instance").
     - `reads`: calls `id`, `keep` or the details' `each` make with `r.read`.
+    - `all_regions`: list in every scanned region (a GLOBAL check over resources every
+      region shows, such as CloudTrail trails and their shadow copies): once per id.
     """
 
     listing: Call
@@ -230,28 +232,42 @@ class Resources:
     keep: Callable[[Found], bool] | None = None
     kind: str = ""
     reads: Sequence[Call] = ()
+    all_regions: bool = False
 
     @property
     def calls(self) -> tuple[Call, ...]:
         return (self.listing, *self.details.values(), *self.reads)
 
     def entries(self, ctx: Context) -> list[Any]:
-        """What the listing gives, as it gives it (no details, nothing left out)."""
-        listed = self.listing.read(ctx, {})
-        if listed is None:
-            return []
-        if not isinstance(listed, list):
-            raise CallFailed(
-                Cause.ERROR,
-                f"{self.listing.action} gave no list under {self.listing.key}",
-                self.listing.action,
-            )
-        return listed
+        """What the listing gives, as it gives it (no details, nothing left out); with
+        `all_regions`, every scanned region's in turn."""
+        regions: Sequence[str | None] = (
+            (ctx.regions or (ctx.region,)) if self.all_regions else (None,)
+        )
+        entries: list[Any] = []
+        for region in regions:
+            listed = self.listing.read(ctx, {}, region)
+            if listed is None:
+                continue
+            if not isinstance(listed, list):
+                raise CallFailed(
+                    Cause.ERROR,
+                    f"{self.listing.action} gave no list under {self.listing.key}",
+                    self.listing.action,
+                )
+            entries += listed
+        return entries
 
     def found(self, ctx: Context, reads: tuple[Call, ...] = ()) -> Iterator[Found]:
-        """Every resource listed that `keep` keeps, with its details."""
+        """Every resource listed that `keep` keeps, with its details (with `all_regions`,
+        once per id: the first region's copy)."""
+        seen: set[str] = set()
         for entry in self.entries(ctx):
             found = Found(ctx, entry, self.kind, _reads=(*self.reads, *reads), _id_spec=self.id)
+            if self.all_regions:
+                if found.id in seen:
+                    continue
+                seen.add(found.id)
             if self.keep is not None and not self.keep(found):
                 continue
             for name, call in self.details.items():

@@ -127,6 +127,14 @@ class ClientPool:
             config=client_config(self.options, path_style=endpoint is not None),
         )
         guard.install(client)
+        # Load the paginator definitions now, while the pool's lock is held: botocore's
+        # loader caches them, but its cache is not locked, so 32 check threads asking
+        # `can_paginate` of fresh clients at once each parsed them again (and listed the
+        # whole model directory again: ~20 ms of CPU per miss). `can_paginate` keeps them
+        # on the client too.
+        for method in client.meta.method_to_api_mapping:
+            client.can_paginate(method)
+            break
         if service == "s3control":
             client.meta.events.register("before-sign.s3-control", strip_account_host_prefix)
         if self.tap is not None:

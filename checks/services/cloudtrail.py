@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from checks.calls import CallFailed
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
 from checks.registry import Context, Outcome, Scope, check, failed, passed
 from checks.result import Resource
 from checks.services.common import _first_error, _try
@@ -31,9 +32,6 @@ def _trail_status(ctx: Context, trail: dict[str, Any]) -> dict[str, Any]:
     owner = arn.split(":")[4] if arn.count(":") >= 5 else ctx.account_id
     name = trail.get("Name") if owner == ctx.account_id and trail.get("Name") else arn
     return ctx.call("cloudtrail", "get_trail_status", region=home, Name=name)
-
-
-TRAIL_ACTIONS = ("cloudtrail:DescribeTrails",)
 
 
 @check(
@@ -72,52 +70,46 @@ def multi_region_logging(ctx: Context) -> Outcome:
     return bad
 
 
-@check(
+# Every trail seen from the scanned regions (shadow copies included), once per ARN.
+TRAILS = Resources(
+    Call("cloudtrail", "DescribeTrails", "trailList"), id=("TrailARN", "Name"), all_regions=True
+)
+
+
+@per_resource(
     "cloudtrail.log_file_validation",
     "CloudTrail trails have log file validation enabled",
     bps=("SEC04-BP01",),
-    service="cloudtrail",
+    over=TRAILS,
     scope=Scope.GLOBAL,
-    actions=TRAIL_ACTIONS,
 )
-def log_file_validation(ctx: Context) -> Outcome:
-    return [
-        passed(_trail_id(t), "log file validation enabled")
-        if t.get("LogFileValidationEnabled")
-        else failed(_trail_id(t), "log file validation is disabled (log files can be altered)")
-        for t in trails(ctx)
-    ]
+def log_file_validation(r: Found) -> Judgement:
+    if r.get("LogFileValidationEnabled"):
+        return Pass("log file validation enabled")
+    return Fail("log file validation is disabled (log files can be altered)")
 
 
-@check(
+@per_resource(
     "cloudtrail.kms_encryption",
     "CloudTrail trails encrypt log files with a KMS key",
     bps=("SEC04-BP01",),
-    service="cloudtrail",
+    over=TRAILS,
     scope=Scope.GLOBAL,
-    actions=TRAIL_ACTIONS,
 )
-def kms_encryption(ctx: Context) -> Outcome:
-    return [
-        passed(_trail_id(t), f"SSE-KMS with {t['KmsKeyId']}")
-        if t.get("KmsKeyId")
-        else failed(_trail_id(t), "log files are not encrypted with a KMS key (SSE-KMS)")
-        for t in trails(ctx)
-    ]
+def kms_encryption(r: Found) -> Judgement:
+    if key := r.get("KmsKeyId"):
+        return Pass(f"SSE-KMS with {key}")
+    return Fail("log files are not encrypted with a KMS key (SSE-KMS)")
 
 
-@check(
+@per_resource(
     "cloudtrail.cloudwatch_logs",
     "CloudTrail trails deliver to CloudWatch Logs",
     bps=("SEC04-BP02",),
-    service="cloudtrail",
+    over=TRAILS,
     scope=Scope.GLOBAL,
-    actions=TRAIL_ACTIONS,
 )
-def cloudwatch_logs(ctx: Context) -> Outcome:
-    return [
-        passed(_trail_id(t), f"delivers to {t['CloudWatchLogsLogGroupArn']}")
-        if t.get("CloudWatchLogsLogGroupArn")
-        else failed(_trail_id(t), "trail does not deliver to CloudWatch Logs")
-        for t in trails(ctx)
-    ]
+def cloudwatch_logs(r: Found) -> Judgement:
+    if group := r.get("CloudWatchLogsLogGroupArn"):
+        return Pass(f"delivers to {group}")
+    return Fail("trail does not deliver to CloudWatch Logs")

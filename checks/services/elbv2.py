@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from checks.declare import Call, Resources
 from checks.registry import Context, Outcome, Scope, check, failed, passed, undecided
 from checks.result import Resource
 from checks.services.common import _arn, _few, _list
 
 OLD_TLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
+
+
+LOAD_BALANCERS = Resources(
+    Call("elbv2", "DescribeLoadBalancers", "LoadBalancers"), id="LoadBalancerArn"
+)
 
 
 def load_balancers(ctx: Context) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
 from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
 from checks.services.common import _plural
 from checks.services.ec2 import DESCRIBE_INSTANCES, instances
@@ -19,24 +20,24 @@ def _detector_arn(ctx: Context, detector_id: str) -> str:
     return f"arn:{ctx.partition}:guardduty:{ctx.region}:{ctx.account_id}:detector/{detector_id}"
 
 
-@check(
+@per_resource(
     "guardduty.detector_enabled",
     "Amazon GuardDuty is enabled in the region",
     bps=("SEC04-BP01", "SEC01-BP04"),
-    service="guardduty",
-    scope=Scope.REGIONAL,
-    actions=("guardduty:ListDetectors", "guardduty:GetDetector"),
+    over=Resources(
+        Call("guardduty", "ListDetectors", "DetectorIds"),
+        details={
+            "detector": Call("guardduty", "GetDetector", each=lambda r: {"DetectorId": r.listed})
+        },
+        id=lambda r: _detector_arn(r.ctx, str(r.listed)),
+    ),
+    missing="GuardDuty has no detector in this region",
 )
-def guardduty_enabled(ctx: Context) -> Outcome:
-    found = detectors(ctx)
-    if not found:
-        return [failed(ctx.where, "GuardDuty has no detector in this region")]
-    return [
-        passed(_detector_arn(ctx, d), "detector enabled")
-        if detail.get("Status") == "ENABLED"
-        else failed(_detector_arn(ctx, d), f"detector is {detail.get('Status', 'not enabled')}")
-        for d, detail in found
-    ]
+def guardduty_enabled(r: Found) -> Judgement:
+    status = (r["detector"] or {}).get("Status", "not enabled")
+    if status == "ENABLED":
+        return Pass("detector enabled")
+    return Fail(f"detector is {status}")
 
 
 COMPUTE_FEATURES = {

@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from checks.calls import CallFailed
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, Undecided, per_resource
 from checks.lib.dates import Unreadable, age_days
 from checks.lib.policy import (
     allowed_principals,
@@ -354,38 +355,35 @@ def admin_users(ctx: Context) -> Outcome:
     return found
 
 
-@check(
+def _entities(list_key: str, inline_key: str) -> Resources:
+    """Users, roles or groups of the authorization details (`kind`: their inline key)."""
+    listing = Call(
+        "iam", "GetAccountAuthorizationDetails", list_key, params={"Filter": AUTH_FILTER}
+    )
+    return Resources(listing, id="Arn", kind=inline_key)
+
+
+USERS = _entities("UserDetailList", "UserPolicyList")
+ROLES = _entities("RoleDetailList", "RolePolicyList")
+GROUPS = _entities("GroupDetailList", "GroupPolicyList")
+
+
+@per_resource(
     "iam.inline_admin_policies",
     "No inline policy on users, roles or groups allows *:*",
     bps=("SEC03-BP02",),
-    service="iam",
+    over=(USERS, ROLES, GROUPS),
+    keep=lambda r: bool(r.get(r.kind)),
     scope=Scope.GLOBAL,
-    actions=AUTH_DETAILS,
 )
-def inline_admin_policies(ctx: Context) -> Outcome:
-    details = authorization_details(ctx)
-    found: list[Resource] = []
-    for list_key, inline_key in (
-        ("UserDetailList", "UserPolicyList"),
-        ("RoleDetailList", "RolePolicyList"),
-        ("GroupDetailList", "GroupPolicyList"),
-    ):
-        for entity in details.get(list_key, []):
-            inline = entity.get(inline_key, [])
-            if not inline:
-                continue
-            admin = [
-                p.get("PolicyName") for p in inline if allows_everything(p.get("PolicyDocument"))
-            ]
-            arn = str(entity.get("Arn"))
-            unsure = unreadable_policies({inline_key: inline}, set(), inline_key)
-            if admin:
-                found.append(failed(arn, f"inline policy {', '.join(map(str, admin))} allows *:*"))
-            elif unsure:
-                found.append(undecided(arn, unsure))
-            else:
-                found.append(passed(arn, f"{len(inline)} inline policy(ies), none allows *:*"))
-    return found
+def inline_admin_policies(r: Found) -> Judgement:
+    inline = r.get(r.kind)
+    admin = [p.get("PolicyName") for p in inline if allows_everything(p.get("PolicyDocument"))]
+    if admin:
+        return Fail(f"inline policy {', '.join(map(str, admin))} allows *:*")
+    if unsure := unreadable_policies({r.kind: inline}, set(), r.kind):
+        return Undecided(unsure)
+    return Pass(f"{len(inline)} inline policy(ies), none allows *:*")
 
 
 UNUSED_DAYS = 90
@@ -439,30 +437,21 @@ def aws_managed(entity: dict[str, Any]) -> bool:
     return str(entity.get("Path", "")).startswith(AWS_MANAGED_PATHS)
 
 
-@check(
+@per_resource(
     "iam.user_direct_policies",
     "IAM users get permissions through groups, with no policies attached directly",
     bps=("SEC02-BP06",),
-    service="iam",
+    over=USERS,
     scope=Scope.GLOBAL,
-    actions=AUTH_DETAILS,
 )
-def user_direct_policies(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for user in authorization_details(ctx).get("UserDetailList", []):
-        managed = [str(p.get("PolicyName")) for p in user.get("AttachedManagedPolicies", [])]
-        inline = [str(p.get("PolicyName")) for p in user.get("UserPolicyList", [])]
-        arn = str(user.get("Arn"))
-        if managed or inline:
-            what = [f"managed {', '.join(managed)}"] if managed else []
-            what += [f"inline {', '.join(inline)}"] if inline else []
-            found.append(
-                failed(arn, f"policies attached to the user, not a group: {'; '.join(what)}")
-            )
-        else:
-            groups = len(user.get("GroupList", []))
-            found.append(passed(arn, f"no policy attached directly ({groups} group(s))"))
-    return found
+def user_direct_policies(r: Found) -> Judgement:
+    managed = [str(p.get("PolicyName")) for p in r.get("AttachedManagedPolicies", [])]
+    inline = [str(p.get("PolicyName")) for p in r.get("UserPolicyList", [])]
+    if managed or inline:
+        what = [f"managed {', '.join(managed)}"] if managed else []
+        what += [f"inline {', '.join(inline)}"] if inline else []
+        return Fail(f"policies attached to the user, not a group: {'; '.join(what)}")
+    return Pass(f"no policy attached directly ({len(r.get('GroupList', []))} group(s))")
 
 
 def _monitoring(ctx: Context, names: Iterable[str]) -> dict[str, str]:

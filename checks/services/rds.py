@@ -6,9 +6,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+from checks.declare import (
+    Call,
+    Fail,
+    Found,
+    Judgement,
+    Pass,
+    Resources,
+    Undecided,
+    per_resource,
+)
 from checks.lib.policy import as_list as _as_list
-from checks.registry import Context, Outcome, Scope, check, failed, passed
+from checks.registry import Context, Outcome, Scope, check, failed, passed, undecided
 from checks.result import Resource
 from checks.services.common import _list, classified
 
@@ -38,14 +47,21 @@ def _engine_key(engine: str) -> str | None:
     return engine if engine in TLS_PARAMETERS else None
 
 
+_UNREAD = "<the parameter group could not be read>"
+
+
 def _parameter(ctx: Context, operation: str, group_key: str, group: str, name: str) -> str | None:
+    """The parameter's value; None when it is not set (the default applies); `_UNREAD`
+    when the group is not found."""
     response = ctx.call_if_exists(
         "rds",
         operation,
         absent={"DBParameterGroupNotFound", "DBParameterGroupNotFoundFault"},
         **{group_key: group},
     )
-    for parameter in _list(response or {}, "Parameters"):
+    if response is None:
+        return _UNREAD
+    for parameter in _list(response, "Parameters"):
         if parameter.get("ParameterName") == name and parameter.get("ParameterValue") is not None:
             return str(parameter["ParameterValue"])
     return None
@@ -53,20 +69,33 @@ def _parameter(ctx: Context, operation: str, group_key: str, group: str, name: s
 
 def _tls_finding(
     engine: str, version: str, group: str, value: str | None
-) -> tuple[bool, str] | None:
+) -> tuple[bool | None, str] | None:
+    """(ok, why) for an engine that can require TLS (ok None: cannot be judged), or None
+    for an engine that cannot."""
     key = _engine_key(engine)
     if key is None:
         return None
     parameter, default = TLS_PARAMETERS[key]
+    if not group:
+        return None, f"{engine}: no parameter group reported, {parameter} cannot be read"
+    if value is _UNREAD:
+        return None, f"{engine}: parameter group {group} could not be read"
     if value is not None:
         on = value.strip().lower() in TRUE_VALUES
         return on, f"{engine}: {parameter} = {value} in {group}"
     by_default = default(version)
     if by_default is None:
-        return None
+        return None, f"{engine} {version}: {parameter} is not set in {group} (default not known)"
     if by_default:
         return True, f"{engine} {version}: {parameter} is on by default ({group})"
     return False, f"{engine} {version}: {parameter} is not set in {group} (off by default)"
+
+
+def _judged(ident: str, finding: tuple[bool | None, str]) -> Resource:
+    ok, why = finding
+    if ok is None:
+        return undecided(ident, why)
+    return passed(ident, why) if ok else failed(ident, why)
 
 
 @check(
@@ -105,8 +134,7 @@ def rds_require_tls(ctx: Context) -> Outcome:
         finding = _tls_finding(engine, str(db.get("EngineVersion", "")), group, value)
         if finding:
             ident = str(db.get("DBInstanceArn") or db.get("DBInstanceIdentifier"))
-            ok, why = finding
-            found.append(passed(ident, why) if ok else failed(ident, why))
+            found.append(_judged(ident, finding))
     for cluster in _list(ctx.call("rds", "describe_db_clusters"), "DBClusters"):
         engine = str(cluster.get("Engine", ""))
         key = _engine_key(engine)
@@ -127,8 +155,7 @@ def rds_require_tls(ctx: Context) -> Outcome:
         finding = _tls_finding(engine, str(cluster.get("EngineVersion", "")), group, value)
         if finding:
             ident = str(cluster.get("DBClusterArn") or cluster.get("DBClusterIdentifier"))
-            ok, why = finding
-            found.append(passed(ident, why) if ok else failed(ident, why))
+            found.append(_judged(ident, finding))
     return found
 
 
@@ -218,7 +245,9 @@ CLUSTER_SNAPSHOTS = Resources(
     over=(SNAPSHOTS, CLUSTER_SNAPSHOTS),
 )
 def rds_snapshot_public(r: Found) -> Judgement:
-    if _restorable_by_all(r["attributes"] or {}):
+    if not isinstance(r["attributes"], dict):
+        return Undecided(f"the {r.kind}'s attributes are not reported")
+    if _restorable_by_all(r["attributes"]):
         return Fail(f"{r.kind} is public (restorable by anyone)")
     return Pass("private")
 
@@ -230,6 +259,8 @@ def rds_snapshot_public(r: Found) -> Judgement:
     over=Resources(DESCRIBE_INSTANCES, id="DBInstanceArn"),
 )
 def rds_public_access(r: Found) -> Judgement:
+    if not isinstance(r.get("PubliclyAccessible"), bool):
+        return Undecided("PubliclyAccessible is not reported")
     if r.get("PubliclyAccessible"):
         return Fail("instance is publicly accessible")
     return Pass("not publicly accessible")

@@ -4,39 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+from checks.registry import Context, Outcome, Scope, check, not_applicable, passed
 from checks.result import Resource
-from checks.services.ec2 import DESCRIBE_INSTANCES, instance_arn, instance_label, instances
+from checks.services.ec2 import INSTANCES, instance_label
 
 RUNNING = "running"
 
 
-@check(
+NODES = Call("ssm", "DescribeInstanceInformation", "InstanceInformationList")
+
+
+@per_resource(
     "ssm.managed_instances",
     "Running EC2 instances are Systems Manager managed nodes with a connected agent",
     bps=("SEC06-BP03", "SEC06-BP01"),
+    over=INSTANCES,
+    keep=lambda r: (r.get("State") or {}).get("Name") == RUNNING,
+    reads=(NODES,),
     service="ssm",
-    scope=Scope.REGIONAL,
-    actions=(DESCRIBE_INSTANCES, "ssm:DescribeInstanceInformation"),
-    services=("ssm", "ec2"),
+    none="no running EC2 instances here",
 )
-def ssm_managed_instances(ctx: Context) -> Outcome:
-    running = [i for i in instances(ctx) if i.get("State", {}).get("Name") == RUNNING]
-    if not running:
-        return not_applicable("no running EC2 instances here")
-    nodes = ctx.call("ssm", "describe_instance_information").get("InstanceInformationList", [])
-    ping = {str(n.get("InstanceId")): str(n.get("PingStatus") or "") for n in nodes}
-    found: list[Resource] = []
-    for instance in running:
-        arn, label = instance_arn(ctx, instance), instance_label(instance)
-        status = ping.get(str(instance.get("InstanceId")))
-        if status is None:
-            found.append(failed(arn, f"not a Systems Manager managed node{label}"))
-        elif status == "Online":
-            found.append(passed(arn, f"managed node, agent online{label}"))
-        else:
-            found.append(failed(arn, f"managed node but agent {status}{label}"))
-    return found
+def ssm_managed_instances(r: Found) -> Judgement:
+    ping = {str(n.get("InstanceId")): str(n.get("PingStatus") or "") for n in r.read(NODES) or []}
+    label = instance_label(r.listed)
+    status = ping.get(str(r.get("InstanceId")))
+    if status is None:
+        return Fail(f"not a Systems Manager managed node{label}")
+    if status == "Online":
+        return Pass(f"managed node, agent online{label}")
+    return Fail(f"managed node but agent {status}{label}")
 
 
 def _patch_evidence(ctx: Context) -> Iterator[Resource]:
@@ -78,32 +75,30 @@ def ssm_patching(ctx: Context) -> Outcome:
     return found
 
 
-@check(
+@per_resource(
     "ssm.automation_runbooks",
     "The account owns Systems Manager Automation runbooks (signal)",
     bps=("SEC10-BP04", "SEC10-BP06"),
-    service="ssm",
-    scope=Scope.REGIONAL,
-    actions=("ssm:ListDocuments",),
+    over=Resources(
+        Call(
+            "ssm",
+            "ListDocuments",
+            "DocumentIdentifiers",
+            params={
+                "Filters": [
+                    {"Key": "Owner", "Values": ["Self"]},
+                    {"Key": "DocumentType", "Values": ["Automation"]},
+                ]
+            },
+        ),
+        id=lambda r: (
+            f"arn:{r.ctx.partition}:ssm:{r.ctx.region}:{r.ctx.account_id}:document/{r.get('Name')}"
+        ),
+    ),
+    none=(
+        "no Automation documents owned by the account in this region (playbooks may "
+        "live elsewhere, e.g. Step Functions)"
+    ),
 )
-def automation_runbooks(ctx: Context) -> Outcome:
-    documents = ctx.call(
-        "ssm",
-        "list_documents",
-        Filters=[
-            {"Key": "Owner", "Values": ["Self"]},
-            {"Key": "DocumentType", "Values": ["Automation"]},
-        ],
-    ).get("DocumentIdentifiers", [])
-    if not documents:
-        return not_applicable(
-            "no Automation documents owned by the account in this region (playbooks may "
-            "live elsewhere, e.g. Step Functions)"
-        )
-    return [
-        passed(
-            f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account_id}:document/{d.get('Name')}",
-            "Automation runbook owned by the account",
-        )
-        for d in documents
-    ]
+def automation_runbooks(r: Found) -> Judgement:
+    return Pass("Automation runbook owned by the account")

@@ -5,46 +5,37 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from checks.declare import Call, Fail, Found, Judgement, Pass, per_resource
 from checks.registry import Context, Outcome, Scope, check, failed, passed
 from checks.result import Resource
 from checks.services.common import _few
-from checks.services.elbv2 import load_balancers
+from checks.services.elbv2 import LOAD_BALANCERS
 
 
-def _web_acl_for(ctx: Context, resource_arn: str) -> dict[str, Any] | None:
-    response = ctx.call_if_exists(
-        "wafv2",
-        "get_web_acl_for_resource",
-        absent={"WAFNonexistentItemException"},
-        ResourceArn=resource_arn,
-    )
-    acl = (response or {}).get("WebACL")
-    return acl if isinstance(acl, dict) and acl else None
-
-
-@check(
+@per_resource(
     "wafv2.alb_web_acl",
     "Internet-facing Application Load Balancers have an AWS WAF web ACL",
     bps=("SEC05-BP03",),
+    over=LOAD_BALANCERS,
+    keep=lambda r: (
+        r.get("Type", "application") == "application" and r.get("Scheme") == "internet-facing"
+    ),
+    details={
+        "acl": Call(
+            "wafv2",
+            "GetWebACLForResource",
+            "WebACL",
+            each=lambda r: {"ResourceArn": r.id},
+            absent={"WAFNonexistentItemException"},
+        )
+    },
     service="wafv2",
-    services=("wafv2", "elbv2"),
-    scope=Scope.REGIONAL,
-    actions=("elasticloadbalancing:DescribeLoadBalancers", "wafv2:GetWebACLForResource"),
 )
-def alb_web_acl(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for lb in load_balancers(ctx):
-        if lb.get("Type", "application") != "application" or lb.get("Scheme") != "internet-facing":
-            continue
-        arn = str(lb.get("LoadBalancerArn"))
-        acl = _web_acl_for(ctx, arn)
-        if acl:
-            found.append(passed(arn, f"{lb.get('LoadBalancerName')}: web ACL {acl.get('Name')}"))
-        else:
-            found.append(
-                failed(arn, f"{lb.get('LoadBalancerName')}: internet-facing, no AWS WAF web ACL")
-            )
-    return found
+def alb_web_acl(r: Found) -> Judgement:
+    acl = r["acl"]
+    if isinstance(acl, dict) and acl:
+        return Pass(f"{r.get('LoadBalancerName')}: web ACL {acl.get('Name')}")
+    return Fail(f"{r.get('LoadBalancerName')}: internet-facing, no AWS WAF web ACL")
 
 
 def web_acls(ctx: Context, scope: str) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from checks.declare import (
     actions_of,
     per_resource,
 )
+from checks.demo import ACCOUNT_ID as ACCOUNT
 from checks.demo import EXAMPLE_AMI
 from checks.registry import REGISTRY, Scope, all_checks
 from checks.result import Cause, Status
@@ -328,3 +329,49 @@ def test_every_declared_call_is_an_operation_botocore_knows() -> None:
             inputs = operation.input_shape.members if operation.input_shape else {}
             for name in (*call.params, *([call.token] if call.token else [])):
                 assert name in inputs, (check_id, call.operation, name)
+
+
+def test_missing_keep_and_all_regions(account: Harness, registered: list[str]) -> None:
+    """`missing`: nothing examined is a FAIL of the account; `keep` runs before any detail
+    call; `all_regions` lists every scanned region, once per id."""
+    described: list[str] = []
+
+    def attributes(r: Found) -> dict[str, Any]:
+        described.append(r.listed)
+        return {"QueueUrl": r.listed, "AttributeNames": ["All"]}
+
+    kept = Resources(
+        QUEUES.listing,
+        keep=lambda r: "keep" in r.listed,
+        details={"attributes": Call("sqs", "GetQueueAttributes", "Attributes", each=attributes)},
+        id=lambda r: r["attributes"]["QueueArn"],
+    )
+
+    @declare(registered, "sqs.test_missing", over=kept, missing="no queue worth keeping")
+    def judge(r: Found) -> Judgement:
+        return Pass("kept")
+
+    queue(account, "other")
+    result = account.run("sqs.test_missing")[REGION]
+    assert result.status is Status.FAIL and failing_ids(result) == {f"{ACCOUNT}/{REGION}"}
+    assert result.resources[0].detail == "no queue worth keeping" and described == []
+    kept_arn = queue(account, "keep-me")
+    result = account.run("sqs.test_missing")[REGION]
+    assert result.status is Status.PASS and [r.id for r in result.resources] == [kept_arn]
+    assert [url.rsplit("/", 1)[-1] for url in described] == ["keep-me"]
+
+    trails = Resources(
+        Call("cloudtrail", "DescribeTrails", "trailList"), id="TrailARN", all_regions=True
+    )
+
+    @declare(registered, "cloudtrail.test_regions", over=trails, scope=Scope.GLOBAL)
+    def trail(r: Found) -> Judgement:
+        return Pass(str(r.get("HomeRegion")))
+
+    account.client("s3", "us-east-1").create_bucket(Bucket="trail-bucket")
+    for region in ("eu-west-1", "us-east-1"):
+        account.client("cloudtrail", region).create_trail(
+            Name=f"t-{region}", S3BucketName="trail-bucket", IsMultiRegionTrail=True
+        )
+    result = account.one("cloudtrail.test_regions")
+    assert sorted(r.detail for r in result.resources) == ["eu-west-1", "us-east-1"]

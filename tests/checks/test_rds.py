@@ -48,15 +48,50 @@ def test_rds_require_tls(account):
 
 
 def test_rds_require_tls_aurora_cluster(account):
-    account.client("rds", US).create_db_cluster(
+    rds = account.client("rds", US)
+    rds.create_db_cluster_parameter_group(
+        DBClusterParameterGroupName="aurora-params",
+        DBParameterGroupFamily="aurora-mysql8.0",
+        Description="no TLS setting",
+    )
+    rds.create_db_cluster(
         DBClusterIdentifier="aurora",
         Engine="aurora-mysql",
         MasterUsername="app",
         MasterUserPassword="not-a-real-password",
+        DBClusterParameterGroupName="aurora-params",
     )
     result = account.run("rds.require_tls")[US]
     assert result.status is Status.FAIL
     assert failing_ids(result) == {"arn:aws:rds:us-east-1:123456789012:cluster:aurora"}
+
+
+def test_rds_require_tls_unreadable_or_unknown_default_is_undecided(account):
+    # The cluster's parameter group cannot be read (moto has no default groups), and
+    # aurora-postgresql's default for rds.force_ssl varies: neither is judged, nor skipped.
+    rds = account.client("rds", US)
+    for name, engine in (("aurora-my", "aurora-mysql"), ("aurora-pg", "aurora-postgresql")):
+        rds.create_db_cluster(
+            DBClusterIdentifier=name,
+            Engine=engine,
+            MasterUsername="app",
+            MasterUserPassword="not-a-real-password",
+        )
+    result = account.run("rds.require_tls")[US]
+    assert result.status is Status.UNKNOWN  # aurora-postgresql was left out (PASS if alone)
+    details = {r.id.rsplit(":", 1)[1]: (r.status, r.detail) for r in result.resources}
+    assert details["aurora-my"][0] is Status.UNKNOWN
+    assert "could not be read" in details["aurora-my"][1]
+    assert details["aurora-pg"][0] is Status.UNKNOWN
+
+
+def test_rds_public_access_unreported_is_undecided(account):
+    stub = account.stub("rds", EU)
+    arn = "arn:aws:rds:eu-west-1:123456789012:db:odd"
+    stub.add_response("describe_db_instances", {"DBInstances": [{"DBInstanceArn": arn}]})
+    result = account.run("rds.public_access")[EU]
+    assert result.status is Status.UNKNOWN  # was PASS "not publicly accessible"
+    assert result.resources[0].detail == "PubliclyAccessible is not reported"
 
 
 def eu(account: Harness, check_id: str) -> CheckResult:
@@ -164,3 +199,14 @@ def test_rds_read_replicas_need_no_backups(account):
     result = eu(account, "rds.backup_retention")
     assert result.status is Status.PASS
     assert not any(r.id.endswith(":db:replica") for r in result.resources)
+
+
+def test_rds_snapshot_attributes_unreported_are_undecided(account):
+    stub = account.stub("rds", EU)
+    snapshot = {"DBSnapshotIdentifier": "s1", "SnapshotType": "manual"}
+    stub.add_response("describe_db_snapshots", {"DBSnapshots": [snapshot]})
+    stub.add_response("describe_db_snapshot_attributes", {}, {"DBSnapshotIdentifier": "s1"})
+    stub.add_response("describe_db_cluster_snapshots", {"DBClusterSnapshots": []})
+    result = account.run("rds.snapshot_public")[EU]
+    assert result.status is Status.UNKNOWN  # was PASS "private"
+    assert result.resources[0].detail == "the snapshot's attributes are not reported"
