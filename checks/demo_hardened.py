@@ -89,6 +89,8 @@ def _organization() -> None:
                             "cloudtrail:StopLogging",
                             "cloudtrail:DeleteTrail",
                             "guardduty:DeleteDetector",
+                            "guardduty:UpdateDetector",
+                            "guardduty:DisassociateFromAdministratorAccount",
                             "config:StopConfigurationRecorder",
                             "config:DeleteConfigurationRecorder",
                             "securityhub:DisableSecurityHub",

@@ -15,6 +15,7 @@ every finding (an endpoint that ignores filters cannot let other findings throug
 
 from __future__ import annotations
 
+import re
 import time
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -50,31 +51,63 @@ FILTERS: dict[str, Any] = {
 }
 
 
+# How a control's id, title, meaning and FSBP membership were confirmed (see the table).
+VERIFIED = frozenset({"aws-docs"})
+CONTROL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*\.\d+$")
+SOURCE_PREFIX = "https://docs.aws.amazon.com/securityhub/latest/userguide/"
+
+
 @dataclass(frozen=True, slots=True)
 class ControlMapping:
     control_id: str
     title: str
     best_practices: tuple[str, ...]
     source: str
+    checks: str = ""  # what the control checks, in AWS's words
+    verified: str = ""  # how it was confirmed (VERIFIED)
+    evidence: str = ""  # where
+
+
+def _mapping(control_id: str, entry: Any, bank: set[str]) -> ControlMapping:
+    """One row of the table, or ValueError naming what is wrong with it."""
+    bps = tuple(str(b) for b in entry.get("best_practices", ()))
+    texts = {k: str(entry.get(k, "")).strip() for k in ("title", "checks", "source", "evidence")}
+    problems = []
+    if not CONTROL_ID.match(control_id):
+        problems.append("the id is not like IAM.6")
+    if not bps or any(b not in bank for b in bps):
+        problems.append(f"best practices {list(bps)} are not ids of the bank")
+    if not texts["source"].startswith(SOURCE_PREFIX):
+        problems.append("the source is not a Security Hub user guide page")
+    if entry.get("verified") not in VERIFIED or not texts["evidence"]:
+        problems.append("it does not say how it was verified (verified, evidence)")
+    if not texts["title"] or not texts["checks"]:
+        problems.append("it has no title or no description of what it checks")
+    if problems:
+        raise ValueError(f"{TABLE.name}: control {control_id}: " + "; ".join(problems))
+    return ControlMapping(
+        control_id,
+        texts["title"],
+        bps,
+        texts["source"],
+        texts["checks"],
+        str(entry["verified"]),
+        texts["evidence"],
+    )
 
 
 @cache
 def controls() -> dict[str, ControlMapping]:
-    """The control -> best practices table (validated: ids must be in the bank)."""
+    """The control -> best practices table (validated: every row names bank ids, its
+    source and how it was verified; see securityhub_controls.toml)."""
     from questions import security_pillar
 
     bank = {bp.id for bp in security_pillar().best_practices()}
     data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
-    found: dict[str, ControlMapping] = {}
-    for control_id, entry in data.get("controls", {}).items():
-        bps = tuple(str(b) for b in entry.get("best_practices", ()))
-        unknown = [b for b in bps if b not in bank]
-        if not bps or unknown or not str(entry.get("source", "")).startswith("https://"):
-            raise ValueError(f"{TABLE.name}: control {control_id} has a bad mapping or source")
-        found[control_id] = ControlMapping(
-            control_id, str(entry.get("title", "")), bps, str(entry["source"])
-        )
-    return found
+    return {
+        control_id: _mapping(control_id, entry, bank)
+        for control_id, entry in data.get("controls", {}).items()
+    }
 
 
 def control_of(finding: Mapping[str, Any]) -> str | None:

@@ -5,7 +5,7 @@ id, name, scanned or not with the cause) and every result names its account. Vie
 show accounts (the review screen's evidence panel, the plan's "found" line, the exports)
 ask this module, so they group, count and name accounts the same way:
 
-- `account_evidence(pillar, scan, bp_id)`: per account of the scan (in scan order), its
+- `account_evidence(scan, bp)`: per account of the scan (in scan order), its
   results for the best practice, their counts by status and the account's own proposal.
   Results of an account the scan does not list (evidence merged from older files) get an
   entry of their own, after the listed accounts.
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from checks.result import AccountStatus, CheckResult, Proposal, ScanResult, Status, propose
-from questions import Pillar
+from questions import BestPractice
 from review.text import safe_line
 
 NAME_LIMIT = 40
@@ -121,13 +121,13 @@ def scan_accounts(scan: ScanResult) -> tuple[AccountStatus, ...]:
     return (*listed, *extra)
 
 
-def account_evidence(pillar: Pillar, scan: ScanResult, bp_id: str) -> tuple[AccountEvidence, ...]:
-    """Every account of the scan with its results for `bp_id` (none for an account that
-    was not scanned or has none), in scan order."""
-    role = pillar.best_practice(bp_id).evidence_role
+def account_evidence(scan: ScanResult, bp: BestPractice) -> tuple[AccountEvidence, ...]:
+    """Every account of the scan with its results for `bp` (none for an account that was
+    not scanned or has none), in scan order."""
+    role = bp.evidence_role
     accounts = scan_accounts(scan)
     found: dict[str, list[CheckResult]] = {a.account_id: [] for a in accounts}
-    for result in scan.evidence_for(bp_id):
+    for result in scan.evidence_for(bp.id):
         account_id = scan.account_of(result)
         own = result if result.account_id else replace(result, account_id=account_id)
         found.setdefault(account_id, []).append(own)

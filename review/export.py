@@ -565,7 +565,7 @@ def _by_account(pillar: Pillar, scan: ScanResult, question: Question) -> list[st
     for bp in question.best_practices:
         if not scan.evidence_for(bp.id):
             continue
-        per_account = account_evidence(pillar, scan, bp.id)
+        per_account = account_evidence(scan, bp)
         scanned = [e for e in per_account if e.account.scanned]
         failing = [e for e in scanned if e.failed]
         listed: list[str] = []

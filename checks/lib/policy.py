@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -61,6 +61,19 @@ _NEGATIVE = re.compile(
     r"^(forallvalues:|foranyvalue:)?(stringnotequals|stringnotequalsignorecase|"
     r"stringnotlike|arnnotequals|arnnotlike|notipaddress)(ifexists)?$"
 )
+
+
+@lru_cache(maxsize=4096)
+def _wildcard(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    parts = ("." if ch == "?" else ".*" if ch == "*" else re.escape(ch) for ch in pattern)
+    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def iam_match(pattern: str, value: str, *, ignore_case: bool = True) -> bool:
+    """IAM's wildcard match: `*` any run of characters (none included), `?` exactly one,
+    every other character literal (no `[...]` classes, unlike fnmatch). Actions compare
+    without case (the default); ARNs and condition values with `ignore_case=False`."""
+    return _wildcard(pattern, ignore_case).fullmatch(value) is not None
 
 
 class Exposure(StrEnum):
@@ -116,6 +129,12 @@ class Statement:
     not_action: bool
     resources: tuple[str, ...]
     conditions: tuple[Condition, ...] = field(default=())
+    effect: str = ""  # lowercase as written: "allow", "deny" (anything else is neither)
+    not_resource: bool = False  # `resources` are NotResource: every resource but those
+
+    @property
+    def deny(self) -> bool:
+        return self.effect == "deny"
 
     @property
     def everyone(self) -> bool:
@@ -134,8 +153,14 @@ class Statement:
         """Does the statement apply to `wanted` (an IAM action, or a pattern like s3:*)?"""
         wanted = wanted.lower()
         hit = any(
-            fnmatchcase(wanted, pattern) or fnmatchcase(pattern, wanted) for pattern in self.actions
+            iam_match(pattern, wanted) or iam_match(wanted, pattern) for pattern in self.actions
         )
+        return not hit if self.not_action else hit
+
+    def covers_action(self, action: str) -> bool:
+        """Does the statement apply to every call of the exact IAM action `action`?
+        (Action: a pattern matches it; NotAction: no pattern matches it.)"""
+        hit = any(iam_match(pattern, action) for pattern in self.actions)
         return not hit if self.not_action else hit
 
     def condition_keys(self) -> set[str]:
@@ -200,10 +225,12 @@ def statements(value: Any) -> list[Statement]:
             continue
         not_principal = "NotPrincipal" in raw
         not_action = "NotAction" in raw
+        not_resource = "NotResource" in raw and "Resource" not in raw
+        effect = str(raw.get("Effect", "")).strip().lower()
         found.append(
             Statement(
                 sid=str(raw.get("Sid") or f"statement {n + 1}"),
-                allow=str(raw.get("Effect", "")).lower() == "allow",
+                allow=effect == "allow",
                 principals=_principals(raw.get("NotPrincipal" if not_principal else "Principal")),
                 not_principal=not_principal,
                 actions=tuple(
@@ -211,8 +238,12 @@ def statements(value: Any) -> list[Statement]:
                     for a in as_list(raw.get("NotAction" if not_action else "Action"))
                 ),
                 not_action=not_action,
-                resources=tuple(str(r) for r in as_list(raw.get("Resource"))),
+                resources=tuple(
+                    str(r) for r in as_list(raw.get("NotResource" if not_resource else "Resource"))
+                ),
                 conditions=_conditions(raw.get("Condition")),
+                effect=effect,
+                not_resource=not_resource,
             )
         )
     return found
@@ -233,6 +264,7 @@ def allows_everything(value: Any) -> bool:
         s.allow
         and not s.not_action
         and any(a in ("*", "*:*") for a in s.actions)
+        and not s.not_resource
         and "*" in s.resources
         for s in statements(value)
     )
@@ -241,7 +273,7 @@ def allows_everything(value: Any) -> bool:
 def denials(value: Any, action: str) -> list[Statement]:
     """The Deny statements that cover `action` (an IAM action such as s3:DeleteObject:
     wildcards, case and NotAction honoured), whatever their principal and conditions."""
-    return [s for s in statements(value) if not s.allow and s.allows_action(action)]
+    return [s for s in statements(value) if s.deny and s.allows_action(action)]
 
 
 TRANSPORT_KEYS = frozenset({"aws:securetransport", "s3:tlsversion"})
@@ -260,7 +292,7 @@ def denies_insecure_transport(value: Any, service: str) -> bool:
     and Bool / BoolIfExists aws:SecureTransport false."""
     whole = {"*", "*:*", f"{service.lower()}:*"}
     for s in statements(value):
-        if s.allow or s.not_principal or s.not_action or not s.everyone:
+        if not s.deny or s.not_principal or s.not_action or not s.everyone:
             continue
         if not whole.intersection(s.actions):
             continue
@@ -335,7 +367,7 @@ def _deny_guards(all_statements: Sequence[Statement], action: str | None) -> lis
     """Negated restrictions of Deny-for-everyone statements that cover `action`."""
     guards: list[Condition] = []
     for s in all_statements:
-        if s.allow or not s.everyone:
+        if not s.deny or not s.everyone:
             continue
         if action is not None and not s.allows_action(action):
             continue
@@ -436,3 +468,183 @@ def trusted_accounts(value: Any, own_account: str) -> tuple[bool, dict[str, bool
                 continue
             accounts[account] = accounts.get(account, True) and external_id
     return anyone, accounts
+
+
+# --- Deny guardrails (service control policies) -------------------------------------
+
+# Condition keys that describe who calls: judged on probe principals of the account.
+_PRINCIPAL_KEYS = frozenset(
+    {
+        "aws:principalarn",
+        "aws:principalaccount",
+        "aws:principalorgid",
+        "aws:principaltype",
+        "aws:userid",
+        "aws:username",
+        "aws:principalisawsservice",
+        "aws:principalservicename",
+    }
+)
+PROBE_NAME = "pillar-probe-principal"
+
+
+def probe_principals(
+    account_id: str, organization_id: str = "", partition: str = "aws"
+) -> tuple[dict[str, str], ...]:
+    """The request context of an ordinary role and an ordinary user of `account_id`, named
+    so that no narrow exemption (a named admin role, a break-glass user) matches them."""
+    common = {"aws:principalaccount": account_id, "aws:principalisawsservice": "false"}
+    if organization_id:
+        common["aws:principalorgid"] = organization_id
+    role = {
+        **common,
+        "aws:principalarn": f"arn:{partition}:iam::{account_id}:role/{PROBE_NAME}",
+        "aws:principaltype": "AssumedRole",
+        "aws:userid": f"AROAPILLARPROBE:{PROBE_NAME}",
+    }
+    user = {
+        **common,
+        "aws:principalarn": f"arn:{partition}:iam::{account_id}:user/{PROBE_NAME}",
+        "aws:principaltype": "User",
+        "aws:userid": "AIDAPILLARPROBE",
+        "aws:username": PROBE_NAME,
+    }
+    return (role, user)
+
+
+_OPERATOR = re.compile(r"^(forallvalues:|foranyvalue:)?([a-z]+?)(ifexists)?$")
+
+
+def condition_matches(condition: Condition, context: dict[str, str]) -> bool | None:
+    """Does `condition` hold for a request with these (single-valued) context keys? IAM's
+    rules for a missing key: Null "true", ...IfExists, ForAllValues and the negated
+    operators hold; the rest do not. None for an operator this cannot judge (numeric,
+    date, IP address, binary)."""
+    match = _OPERATOR.match(condition.operator)
+    if match is None:
+        return None
+    set_prefix, base, if_exists = match.groups()
+    value = context.get(condition.key)
+    wanted = condition.values
+    if base == "null":
+        present = value is not None
+        return any((v.lower() == "true") != present for v in wanted)
+    negated = base in {
+        "stringnotequals",
+        "stringnotequalsignorecase",
+        "stringnotlike",
+        "arnnotequals",
+        "arnnotlike",
+    }
+    if value is None:
+        return bool(if_exists) or set_prefix == "forallvalues:" or negated
+    positive = base.replace("not", "", 1) if negated else base
+    if positive == "stringequals":
+        hit = value in wanted
+    elif positive == "stringequalsignorecase":
+        hit = value.lower() in {v.lower() for v in wanted}
+    elif positive in {"stringlike", "arnequals", "arnlike"}:
+        hit = any(iam_match(v, value, ignore_case=False) for v in wanted)
+    elif positive == "bool" and not negated:
+        hit = value.lower() in {v.lower() for v in wanted}
+    else:
+        return None
+    return not hit if negated else hit
+
+
+def _arn_parts(pattern: str) -> list[str] | None:
+    parts = pattern.split(":", 5)
+    return parts if len(parts) == 6 and parts[0] == "arn" else None
+
+
+def _every_resource(pattern: str, service: str, account_id: str) -> bool:
+    """Does this Resource pattern match every resource of `service` in the account?"""
+    if pattern.strip() == "*":
+        return True
+    parts = _arn_parts(pattern.strip())
+    if parts is None:
+        return False
+    _, _, svc, region, account, resource = parts
+    return (
+        iam_match(svc, service)
+        and region in {"*", ""}
+        and (account in {"*", ""} or iam_match(account, account_id))
+        and (resource == "*" or re.fullmatch(r"[A-Za-z0-9_.-]+[/:]\*", resource) is not None)
+    )
+
+
+def _may_name_a_resource(pattern: str, service: str) -> bool:
+    """Could this NotResource pattern match some resource of `service`?"""
+    parts = _arn_parts(pattern.strip())
+    return parts is None or iam_match(parts[2], service)
+
+
+@dataclass(frozen=True, slots=True)
+class DenyFinding:
+    """How one Deny statement stops an action for the principals of an account."""
+
+    sid: str
+    holds: bool  # denied to ordinary principals of the account, on every resource
+    exemptions: tuple[str, ...] = ()  # narrow exemptions it makes (a named admin role...)
+    why_not: str = ""  # when it does not hold: one phrase
+
+
+def _shown(c: Condition) -> str:
+    return f"{c.operator} {_describe(c)}"
+
+
+def _judge_deny(
+    s: Statement, action: str, probes: Sequence[dict[str, str]], account_id: str
+) -> DenyFinding:
+    service = action.split(":", 1)[0].lower()
+    if s.not_resource:
+        if any(_may_name_a_resource(p, service) for p in s.resources):
+            kept = ", ".join(s.resources[:2])
+            return DenyFinding(s.sid, False, why_not=f"{s.sid} leaves out NotResource {kept}")
+    elif s.resources and not any(_every_resource(p, service, account_id) for p in s.resources):
+        kept = ", ".join(s.resources[:2])
+        return DenyFinding(s.sid, False, why_not=f"{s.sid} covers only Resource {kept}")
+    exemptions: list[str] = []
+    for c in s.conditions:
+        if c.key not in _PRINCIPAL_KEYS and not c.key.startswith("aws:principaltag/"):
+            return DenyFinding(s.sid, False, why_not=f"{s.sid} denies only when {_shown(c)}")
+        verdicts = [condition_matches(c, probe) for probe in probes]
+        if any(v is None for v in verdicts):
+            return DenyFinding(s.sid, False, why_not=f"{s.sid} has a condition {_shown(c)}")
+        if not all(verdicts):
+            return DenyFinding(
+                s.sid, False, why_not=f"{s.sid} exempts ordinary principals ({_shown(c)})"
+            )
+        # It holds for ordinary principals; a negated, Null or IfExists form still leaves
+        # out the principals it names (or that carry the key): worth saying.
+        if _NEGATIVE.match(c.operator) or c.operator == "null" or c.operator.endswith("ifexists"):
+            exemptions.append(_describe(c))
+    return DenyFinding(s.sid, True, tuple(exemptions))
+
+
+def deny_finding(
+    value: Any,
+    action: str,
+    *,
+    account_id: str,
+    organization_id: str = "",
+    partition: str = "aws",
+) -> DenyFinding | None:
+    """Does the policy deny `action` (an exact IAM action) to the principals of
+    `account_id`? Only statements with `Effect: Deny` whose Action (or NotAction) covers
+    it count; they must cover every resource of the service, and their conditions may
+    only exempt some principals: a condition on anything else (region, MFA, source), or
+    one that exempts an ordinary role or user of the account, means it does not hold.
+
+    The statement that holds with the fewest exemptions; else the first that covers the
+    action but does not hold (with why); None when no Deny statement covers it."""
+    probes = probe_principals(account_id, organization_id, partition)
+    found = [
+        _judge_deny(s, action.lower(), probes, account_id)
+        for s in statements(value)
+        if s.deny and s.covers_action(action)
+    ]
+    holding = sorted((f for f in found if f.holds), key=lambda f: len(f.exemptions))
+    if holding:
+        return holding[0]
+    return found[0] if found else None

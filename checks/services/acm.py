@@ -39,8 +39,12 @@ def certificate_finding(cert: dict[str, Any], now: datetime) -> tuple[bool | Non
         return (not in_use, f"{kind}, expired, {use}")
     if status == "REVOKED":
         return (not in_use, f"{kind}, revoked, {use}")
+    if not status:
+        return (None, f"{kind}, {use}: its status is not reported")
     if status != "ISSUED":
-        return (True, f"{kind}, status {status or 'unknown'}, {use}")
+        return (True, f"{kind}, status {status}, {use}")
+    if days is None:
+        return (None, f"{kind}, issued, {use}: its expiry date is not reported")
     if renewal_status == "FAILED" and (in_use or (days is not None and days <= CERT_WARN_DAYS)):
         reason = renewal.get("RenewalStatusReason")
         return (False, f"{kind}, managed renewal failed ({reason or 'no reason given'}), {use}")
@@ -48,8 +52,7 @@ def certificate_finding(cert: dict[str, Any], now: datetime) -> tuple[bool | Non
         if renewal_status in {"PENDING_AUTO_RENEWAL", "SUCCESS"}:
             return (True, f"{kind}, expires in {days} days, renewal {renewal_status.lower()}")
         return (False, f"{kind}, expires in {days} days without a renewal in progress, {use}")
-    left = f"expires in {days} days" if days is not None else "no expiry date given"
-    return (True, f"{kind}, {left}, {use}")
+    return (True, f"{kind}, expires in {days} days, {use}")
 
 
 @per_resource(

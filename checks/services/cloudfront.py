@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, Undecided, per_resource
 from checks.registry import Scope
 from checks.services.common import _list
 
@@ -67,4 +67,11 @@ def viewer_https(r: Found) -> Judgement:
         problems.append(f"minimum viewer protocol {minimum}")
     if problems:
         return Fail(f"{_label(r)}: {'; '.join(problems)}")
+    behaviors = list(_behaviors(r.listed))
+    unread = [path for path, b in behaviors if not b.get("ViewerProtocolPolicy")]
+    if not behaviors or unread:
+        what = f"behavior {', '.join(unread)}" if unread else "no cache behavior"
+        return Undecided(f"{_label(r)}: {what} reports no viewer protocol policy")
+    if custom and not minimum:
+        return Undecided(f"{_label(r)}: the custom certificate's minimum protocol is not reported")
     return Pass(f"{_label(r)}: viewers use HTTPS")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, Undecided, per_resource
 from checks.services.common import classified
 
 LIST_TABLES = Call("dynamodb", "ListTables", "TableNames")
@@ -28,7 +28,9 @@ TABLES = Resources(
     over=TABLES,
 )
 def dynamodb_table_encryption(r: Found) -> Judgement:
-    sse = (r["table"] or {}).get("SSEDescription") or {}
+    if not r["table"]:  # no description: "no SSEDescription" would read as an AWS owned key
+        return Undecided("DescribeTable returned no table description")
+    sse = r["table"].get("SSEDescription") or {}
     status = sse.get("Status")
     if status in ("DISABLED", "DISABLING"):
         return Fail(f"server-side encryption is {status}")

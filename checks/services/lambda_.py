@@ -6,7 +6,7 @@ from typing import Any
 
 from checks import resource_policies
 from checks.calls import CallFailed
-from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, per_resource
+from checks.declare import Call, Fail, Found, Judgement, Pass, Resources, Undecided, per_resource
 from checks.lib.secrets import plaintext_secrets
 from checks.registry import Context
 from checks.result import Cause
@@ -30,7 +30,12 @@ def functions(ctx: Context) -> list[dict[str, Any]]:
     over=FUNCTIONS,
 )
 def lambda_env_secret_names(r: Found) -> Judgement:
-    variables = (r.get("Environment") or {}).get("Variables") or {}
+    environment = r.get("Environment") or {}
+    error = environment.get("Error") or {}
+    if error and not environment.get("Variables"):  # e.g. the KMS key cannot decrypt them
+        code = error.get("ErrorCode") or "an error"
+        return Undecided(f"the environment variables could not be read ({code})")
+    variables = environment.get("Variables") or {}
     if suspicious := plaintext_secrets(variables):
         return Fail(
             f"environment variable(s) {', '.join(suspicious)} look like secrets in "
@@ -76,7 +81,7 @@ def lambda_code_signing(r: Found) -> Judgement:
         return Fail("no code signing configuration: unsigned code deploys")
     policy = _signing_policy(r, str(r["signing"]))
     if policy is None:
-        return Pass("code signing configuration attached (policy not readable)")
+        return Undecided("code signing configuration attached, its policy cannot be read here")
     if policy == "Enforce":
         return Pass("code signing enforced")
     return Fail("code signing configuration only warns on unsigned code")

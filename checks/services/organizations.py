@@ -1,18 +1,27 @@
 """AWS Organizations: membership, and organization-level checks.
 
-`organizations.member` and `organizations.scps` run in every account. The others run once
-per scan (`Scope.ORGANIZATION`) from the account that sees the organization: the
-management account or a delegated administrator. From a member account the
-organization's structure and policies are not visible: those checks say so
-(NOT_APPLICABLE) rather than fail.
+`organizations.member` runs in every account. The others run once per scan
+(`Scope.ORGANIZATION`) from the account that sees the organization: the management
+account or a delegated administrator. From a member account the organization's structure
+and policies are not visible: those checks say so (NOT_APPLICABLE) rather than fail.
+
+Service control policies are judged by one check, `organizations.scp_guardrails`: per
+member account, which attached SCPs (on the account, its OUs or the root) deny what
+must not happen there. It replaced `organizations.scps` ("some SCP besides FullAWSAccess
+is attached somewhere", run in every account), which counted the same SCP fact a second
+time toward SEC03-BP05 and SEC01-BP01 and could only be read from the management
+account anyway. Reviews that stored a scan with `organizations.scps` keep it as it was;
+the next scan replaces it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from checks.calls import CallFailed
-from checks.lib.policy import statements
+from checks.lib.policy import DenyFinding, deny_finding
 from checks.registry import Context, Outcome, Scope, check, failed, not_applicable, passed
 from checks.result import Cause, Resource
 
@@ -44,38 +53,6 @@ def organizations_member(ctx: Context) -> Outcome:
     return [passed(str(org.get("Arn")), detail)]
 
 
-@check(
-    "organizations.scps",
-    "Service control policies beyond FullAWSAccess are attached",
-    bps=("SEC03-BP05", "SEC01-BP01"),
-    service="organizations",
-    scope=Scope.GLOBAL,
-    actions=(
-        "organizations:DescribeOrganization",
-        "organizations:ListPolicies",
-        "organizations:ListTargetsForPolicy",
-    ),
-)
-def organizations_scps(ctx: Context) -> Outcome:
-    org = organization(ctx)
-    if org is None:
-        return not_applicable("the account is not in an AWS Organization")
-    policies = ctx.call("organizations", "list_policies", Filter="SERVICE_CONTROL_POLICY")
-    found: list[Resource] = []
-    for policy in policies.get("Policies", []):
-        if policy.get("AwsManaged") or policy.get("Name") == "FullAWSAccess":
-            continue
-        targets = ctx.call("organizations", "list_targets_for_policy", PolicyId=policy["Id"])
-        count = len(targets.get("Targets", []))
-        if count:
-            found.append(
-                passed(str(policy.get("Arn")), f"SCP {policy.get('Name')}: {count} target(s)")
-            )
-    if not found:
-        return [failed(str(org.get("Arn")), "no SCP besides FullAWSAccess is attached")]
-    return found
-
-
 # --- organization-level checks (run once, from the management or delegated admin) ----
 
 ORG_READ = "organizations:DescribeOrganization"
@@ -85,17 +62,28 @@ TREE = (
     "organizations:ListAccountsForParent",
 )
 
-# What an SCP guardrail must deny, and the actions that do it (any one is enough to stop
-# the harm: e.g. StopLogging alone keeps CloudTrail from being switched off).
-GUARDRAILS: dict[str, tuple[str, ...]] = {
-    "leaving the organization": ("organizations:LeaveOrganization",),
-    "disabling CloudTrail": ("cloudtrail:StopLogging", "cloudtrail:DeleteTrail"),
-    "disabling GuardDuty": ("guardduty:DeleteDetector", "guardduty:DisassociateFromMasterAccount"),
-    "disabling AWS Config": (
-        "config:StopConfigurationRecorder",
-        "config:DeleteConfigurationRecorder",
+# What an SCP guardrail must deny: every way listed to do the harm (a tuple of
+# alternatives names one way under two API names). Denying DeleteTrail while StopLogging
+# stays allowed leaves CloudTrail easy to switch off, so both are needed. GuardDuty
+# follows AWS's example SCP ("Prevent users from disabling GuardDuty", Organizations user
+# guide), which denies DeleteDetector, UpdateDetector (Enable=false suspends it) and
+# leaving the administrator account.
+GUARDRAILS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "leaving the organization": (("organizations:LeaveOrganization",),),
+    "disabling CloudTrail": (("cloudtrail:StopLogging",), ("cloudtrail:DeleteTrail",)),
+    "disabling GuardDuty": (
+        ("guardduty:DeleteDetector",),
+        ("guardduty:UpdateDetector",),
+        (
+            "guardduty:DisassociateFromAdministratorAccount",
+            "guardduty:DisassociateFromMasterAccount",
+        ),
     ),
-    "disabling Security Hub": ("securityhub:DisableSecurityHub",),
+    "disabling AWS Config": (
+        ("config:StopConfigurationRecorder",),
+        ("config:DeleteConfigurationRecorder",),
+    ),
+    "disabling Security Hub": (("securityhub:DisableSecurityHub",),),
 }
 
 DETECTION_ADMINS = {
@@ -195,11 +183,53 @@ def ou_structure(ctx: Context) -> Outcome:
     return _admin_view(ctx, read)  # type: ignore[no-any-return]
 
 
-def _denies(document: Any, action: str) -> bool:
-    return any(
-        not s.allow and s.allows_action(action) and ("*" in s.resources or not s.resources)
-        for s in statements(document)
-    )
+@dataclass
+class _Guard:
+    """What the SCPs on one account's path do about one guardrail."""
+
+    policies: list[str] = field(default_factory=list)  # SCPs that deny it ("name (sid)")
+    exemptions: list[str] = field(default_factory=list)
+    weak: list[str] = field(default_factory=list)  # denies that do not hold, and why
+
+
+def _guard(
+    attached: Sequence[tuple[str, Any]],
+    actions: tuple[tuple[str, ...], ...],
+    account_id: str,
+    organization_id: str,
+    partition: str,
+) -> _Guard:
+    """Does some attached SCP deny each way (`actions`) to ordinary principals?"""
+    found = _Guard()
+    for ways in actions:
+        holding: list[tuple[str, DenyFinding]] = []
+        for name, document in attached:
+            for action in ways:
+                finding = deny_finding(
+                    document,
+                    action,
+                    account_id=account_id,
+                    organization_id=organization_id,
+                    partition=partition,
+                )
+                if finding is None:
+                    continue
+                if finding.holds:
+                    holding.append((name, finding))
+                else:
+                    found.weak.append(f"{name}: {finding.why_not}")
+        if not holding:
+            if found.policies:
+                found.weak.append(
+                    f"{', '.join(dict.fromkeys(found.policies))} leave {ways[0]} allowed"
+                )
+            found.policies.clear()
+            return found
+        name, best = min(holding, key=lambda h: len(h[1].exemptions))
+        found.policies.append(name)
+        found.exemptions += [f"{name}: except {e}" for e in best.exemptions]
+    found.weak.clear()
+    return found
 
 
 @check(
@@ -218,44 +248,60 @@ def _denies(document: Any, action: str) -> bool:
     ),
 )
 def scp_guardrails(ctx: Context) -> Outcome:
+    """Per member account: every guardrail denied by an SCP attached to the account, an OU
+    above it or the root, with `Effect: Deny` on every way to do the harm, on every
+    resource, for ordinary principals (a condition may exempt named roles, never everyone;
+    see checks.lib.policy.deny_finding). The management account is left out: SCPs never
+    restrict it."""
+
     def read(org: dict[str, Any]) -> Outcome:
         if org.get("FeatureSet") != "ALL":
             return [failed(str(org.get("Arn")), "all features are off: SCPs cannot be used")]
         tree = _tree(ctx)
         management = str(org.get("MasterAccountId", ""))
+        org_id = str(org.get("Id", ""))
         listed = ctx.call("organizations", "list_policies", Filter="SERVICE_CONTROL_POLICY")
-        # guardrail -> targets (root, OU or account ids) of SCPs that deny it, with names
-        covered: dict[str, dict[str, list[str]]] = {g: {} for g in GUARDRAILS}
+        by_target: dict[str, list[tuple[str, Any]]] = {}  # root/OU/account -> (name, content)
         for policy in listed.get("Policies", []):
             if policy.get("AwsManaged"):
-                continue
+                continue  # FullAWSAccess: allows everything, denies nothing
             content = ctx.call("organizations", "describe_policy", PolicyId=policy["Id"])
             document = content.get("Policy", {}).get("Content")
-            denied = [
-                g for g, actions in GUARDRAILS.items() if any(_denies(document, a) for a in actions)
-            ]
-            if not denied:
-                continue
             targets = ctx.call("organizations", "list_targets_for_policy", PolicyId=policy["Id"])
             for target in targets.get("Targets", []):
-                for guardrail in denied:
-                    names = covered[guardrail].setdefault(str(target["TargetId"]), [])
-                    names.append(str(policy.get("Name")))
+                by_target.setdefault(str(target["TargetId"]), []).append(
+                    (str(policy.get("Name") or policy["Id"]), document)
+                )
         found: list[Resource] = []
         for account_id, account in sorted(tree["accounts"].items()):
             if account_id == management:
                 continue  # SCPs never restrict the management account
-            path = _path(tree, account_id)
-            missing = [g for g in GUARDRAILS if not any(t in covered[g] for t in path)]
+            attached = [p for t in _path(tree, account_id) for p in by_target.get(t, [])]
             arn = str(account.get("Arn") or account_id)
             name = str(account.get("Name") or "")
+            missing: list[str] = []
+            weak: list[str] = []
+            policies: set[str] = set()
+            exemptions: list[str] = []
+            for guardrail, actions in GUARDRAILS.items():
+                guard = _guard(attached, actions, account_id, org_id, ctx.partition)
+                if guard.policies:
+                    policies.update(guard.policies)
+                    exemptions += guard.exemptions
+                else:
+                    missing.append(guardrail)
+                    weak += guard.weak
             if missing:
-                found.append(failed(arn, f"{name}: no attached SCP denies {', '.join(missing)}"))
+                why = f"{name}: no attached SCP denies {', '.join(missing)}"
+                if weak:
+                    shown = "; ".join(dict.fromkeys(weak))
+                    why += f" (not counted: {shown[:300]})"
+                found.append(failed(arn, why))
             else:
-                policies = sorted(
-                    {n for g in GUARDRAILS for t in path for n in covered[g].get(t, [])}
-                )
-                found.append(passed(arn, f"{name}: guarded by {', '.join(policies)}"))
+                why = f"{name}: guarded by {', '.join(sorted(policies))}"
+                if exemptions:
+                    why += f" ({'; '.join(dict.fromkeys(exemptions))[:300]})"
+                found.append(passed(arn, why))
         return found
 
     return _admin_view(ctx, read)  # type: ignore[no-any-return]
@@ -364,28 +410,28 @@ def access_admins(ctx: Context) -> Outcome:
     services=("accessanalyzer", "organizations"),
 )
 def organization_zone(ctx: Context) -> Outcome:
-    if organization(ctx) is None:
-        return not_applicable("the account is not in an AWS Organization")
-    found: list[Resource] = []
-    for region in ctx.regions or (ctx.region,):
-        analyzers = ctx.call(
-            "accessanalyzer", "list_analyzers", type="ORGANIZATION", region=region
-        ).get("analyzers", [])
-        found += [
-            passed(str(a.get("arn")), f"organization analyzer active in {region}")
-            for a in analyzers
-            if a.get("status") == "ACTIVE" and a.get("type") == "ORGANIZATION"
-        ]
-    if found:
-        return found
-    try:
+    def read(org: dict[str, Any]) -> Outcome:
+        found: list[Resource] = []
+        for region in ctx.regions or (ctx.region,):
+            analyzers = ctx.call(
+                "accessanalyzer", "list_analyzers", type="ORGANIZATION", region=region
+            ).get("analyzers", [])
+            found += [
+                passed(str(a.get("arn")), f"organization analyzer active in {region}")
+                for a in analyzers
+                if a.get("status") == "ACTIVE" and a.get("type") == "ORGANIZATION"
+            ]
+        if found:
+            return found
+        # None here: it may be administered from another account (a member account is
+        # refused this read: NOT_APPLICABLE, scan from the management account).
         admins = delegated_admins(ctx).get("access-analyzer.amazonaws.com", [])
-    except CallFailed:
-        admins = []
-    others = [a for a in admins if not a.startswith(ctx.account_id)]
-    if others:
-        return not_applicable(
-            f"Access Analyzer is administered from account {', '.join(others)}: its "
-            "organization analyzers are there (scan that account to see them)"
-        )
-    return [failed(ctx.where, "no active analyzer with the organization as zone of trust")]
+        others = [a for a in admins if not a.startswith(ctx.account_id)]
+        if others:
+            return not_applicable(
+                f"Access Analyzer is administered from account {', '.join(others)}: its "
+                "organization analyzers are there (scan that account to see them)"
+            )
+        return [failed(ctx.where, "no active analyzer with the organization as zone of trust")]
+
+    return _admin_view(ctx, read)  # type: ignore[no-any-return]

@@ -103,6 +103,12 @@ def bucket_arn(ctx: Context, name: str) -> str:
     return f"arn:{ctx.partition}:s3:::{name}"
 
 
+def _on(value: Any) -> bool:
+    """A Block Public Access flag is on only when it says so: True (or the text "true" a
+    replayed or odd endpoint may send); "false", "0", None and anything else are off."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def account_block(ctx: Context) -> dict[str, bool]:
     """The account-level S3 Block Public Access settings ({} when none is set)."""
     response = ctx.call_if_exists(
@@ -112,7 +118,7 @@ def account_block(ctx: Context) -> dict[str, bool]:
         AccountId=ctx.account_id,
     )
     config = (response or {}).get("PublicAccessBlockConfiguration", {})
-    return {k: bool(config.get(k)) for k in BLOCK_SETTINGS}
+    return {k: _on(config.get(k)) for k in BLOCK_SETTINGS}
 
 
 def bucket_block(ctx: Context, name: str) -> dict[str, bool]:
@@ -123,7 +129,7 @@ def bucket_block(ctx: Context, name: str) -> dict[str, bool]:
         Bucket=name,
     )
     config = (response or {}).get("PublicAccessBlockConfiguration", {})
-    return {k: bool(config.get(k)) for k in BLOCK_SETTINGS}
+    return {k: _on(config.get(k)) for k in BLOCK_SETTINGS}
 
 
 def effective_block(ctx: Context, name: str) -> dict[str, bool]:

@@ -50,7 +50,16 @@ def secrets_rotation(r: Found) -> Judgement:
         return Fail(f"last rotated {age} days ago (rotation every {window} days)")
     if age is not None:
         return Pass(f"rotation on, last rotated {age} days ago")
-    return Pass("rotation on")
+    # Never rotated: judged from its creation (rotation starts when it is turned on).
+    created = age_days(r.get("CreatedDate"), scan_now())
+    if not isinstance(created, int):
+        why = created.reason if isinstance(created, Unreadable) else "no creation date reported"
+        return Undecided(f"rotation on, never rotated, and its age is unknown: {why}")
+    if window is None:
+        return Undecided(f"rotation on, never rotated in {created} days; no period to compare")
+    if created > window + ROTATION_SLACK_DAYS:
+        return Fail(f"rotation on but never rotated in the {created} days since it was created")
+    return Pass(f"rotation on, not rotated yet (created {created} days ago)")
 
 
 resource_policies.declare(

@@ -27,7 +27,7 @@ from checks.accounts import (
     organization_accounts,
 )
 from checks.demo import ACCOUNT_ID, simulated_account
-from checks.registry import select
+from checks.registry import Scope, select
 from checks.result import AccountState, Proposal, Status
 from checks.session import AwsOptions, connect
 from questions import security_pillar
@@ -372,8 +372,10 @@ GUARDRAIL_SCP = {
             "Action": [
                 "organizations:LeaveOrganization",
                 "cloudtrail:StopLogging",
+                "cloudtrail:DeleteTrail",
                 "guardduty:*",
                 "config:StopConfigurationRecorder",
+                "config:DeleteConfigurationRecorder",
                 "securityhub:DisableSecurityHub",
             ],
             "Resource": "*",
@@ -511,3 +513,106 @@ def test_organization_policies() -> None:
     role = found["stackset_template"]["Resources"]["PillarScanRole"]["Properties"]
     assert role["Policies"][0]["PolicyDocument"] == found["member_role"]["policy"]
     assert role["RoleName"] == "OrganizationAccountAccessRole"
+
+
+# --- organization-level checks: where they run, and what a member account says --------
+
+ORGANIZATION_CHECKS = tuple(c for c in select(()) if c.scope is Scope.ORGANIZATION)
+# What AWS refuses a member account that is no delegated administrator (moto allows it).
+ADMIN_ONLY = (
+    "ListRoots",
+    "ListAccounts",
+    "ListAccountsForParent",
+    "ListOrganizationalUnitsForParent",
+    "ListPolicies",
+    "ListTargetsForPolicy",
+    "DescribePolicy",
+    "ListDelegatedAdministrators",
+    "ListDelegatedServicesForAccount",
+)
+
+
+def refuse_admin_reads(aws: Any) -> None:
+    from checks.testing import _Denied
+
+    def refuse(model: Any, **_: Any) -> Any:
+        message = (
+            "You don't have permissions to access this resource: this operation can be called "
+            "only from the organization's management account or by a delegated administrator."
+        )
+        body = {
+            "Error": {"Code": "AccessDeniedException", "Message": message},
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        }
+        return (_Denied(), body) if model.name in ADMIN_ONLY else None
+
+    for region in {*aws.regions, aws.home_region}:
+        aws.clients.get("organizations", region).meta.events.register("before-call", refuse)
+
+
+def test_organization_checks_are_not_applicable_from_a_member_account(org: Org) -> None:
+    from checks.runner import run_scan
+
+    member = Members(org.caller, RoleOptions()).open(Target(org.accounts["prod"], "prod"))
+    refuse_admin_reads(member)
+    from botocore.stub import Stubber
+
+    stubs = []
+    for region in REGIONS:  # moto lacks Access Analyzer: a member has no organization analyzer
+        stub = Stubber(member.clients.get("accessanalyzer", region))
+        stub.add_response("list_analyzers", {"analyzers": []}, {"type": "ORGANIZATION"})
+        stub.activate()
+        stubs.append(stub)
+    results = {r.check_id: r for r in run_scan(member, ORGANIZATION_CHECKS).results}
+    for stub in stubs:
+        stub.assert_no_pending_responses()
+    assert set(results) == {c.id for c in ORGANIZATION_CHECKS}
+    # The organization trail is read from the account's own CloudTrail: an organization
+    # trail shows in every member account, so a member can answer that one itself.
+    results.pop("organizations.organization_trail")
+    for check_id, result in results.items():
+        assert result.status is Status.NOT_APPLICABLE, (check_id, result)
+        assert f"only the management account ({ACCOUNT_ID})" in result.reason, result.reason
+        assert "scan from there" in result.reason
+        assert result.account_id == org.accounts["prod"]
+
+
+def test_organization_checks_are_not_applicable_outside_an_organization() -> None:
+    from checks.testing import simulated_harness
+
+    with simulated_harness() as account:  # no organization: AWSOrganizationsNotInUse
+        for check in ORGANIZATION_CHECKS:
+            result = account.one(check.id)
+            assert result.status is Status.NOT_APPLICABLE, result
+            assert result.reason == "the account is not in an AWS Organization"
+
+
+def test_organization_checks_refused_the_organization_are_unknown_not_nothing() -> None:
+    """Refused organizations:DescribeOrganization, pillar cannot tell a member from the
+    management account: access denied (UNKNOWN, naming the action), never NOT_APPLICABLE,
+    so the missing permission shows (pillar iam-policy) instead of hiding as "nothing"."""
+    from checks.result import Cause
+    from checks.testing import simulated_harness
+
+    with simulated_harness() as account:
+        account.client("organizations", "us-east-1").create_organization(FeatureSet="ALL")
+        account.deny("organizations:DescribeOrganization")
+        for check in ORGANIZATION_CHECKS:
+            result = account.one(check.id)
+            assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
+            assert result.missing_action == "organizations:DescribeOrganization"
+
+
+def test_organization_checks_run_once_from_the_caller_in_a_multi_account_scan(
+    org: Org,
+) -> None:
+    targets = [Target(ACCOUNT_ID), Target(org.accounts["prod"]), Target(org.accounts["staging"])]
+    checks = (*ORGANIZATION_CHECKS, *select(("iam.password_policy",)))
+    scan = AccountsScan(org.caller, targets, checks).run()
+    organization = {c.id for c in ORGANIZATION_CHECKS}
+    found = [r for r in scan.results if r.check_id in organization]
+    assert sorted(r.check_id for r in found) == sorted(organization)  # once each
+    assert {r.account_id for r in found} == {ACCOUNT_ID}
+    per_account = {r.account_id for r in scan.results if r.check_id == "iam.password_policy"}
+    assert per_account == {t.account_id for t in targets}
+    assert [a.cause for a in scan.accounts] == ["", "", ""]  # the caller is a target itself

@@ -41,6 +41,12 @@ def test_certificate_findings():
     assert not certificate_finding({**issued, "Status": "EXPIRED"}, now)[0]
     assert certificate_finding({**issued, "Status": "EXPIRED", "InUseBy": []}, now)[0]
     assert certificate_finding({"Status": "PENDING_VALIDATION"}, now)[0]
+    # unreported status or expiry date: undecided (ok None), never a PASS
+    no_status = {k: v for k, v in issued.items() if k != "Status"}
+    ok, why = certificate_finding({**no_status, "NotAfter": soon + timedelta(days=300)}, now)
+    assert ok is None and "status is not reported" in why
+    ok, why = certificate_finding(issued, now)
+    assert ok is None and "expiry date is not reported" in why
 
 
 # (action denied from now on, checks that must end UNKNOWN naming it). Denials add up, so

@@ -72,3 +72,37 @@ def test_viewer_https(account):
     details = {r.id: r.detail for r in result.resources}
     assert "behavior default allows HTTP" in details[http]
     assert "minimum viewer protocol TLSv1_2016" in details[old_tls]
+
+
+def test_viewer_https_unreported_policies_are_undecided(account):
+    # A behavior without ViewerProtocolPolicy (or a custom certificate without its
+    # minimum protocol) cannot be judged: UNKNOWN, where a missing value used to PASS.
+    bare = distribution(account, "bare")
+    custom = distribution(
+        account,
+        "custom",
+        ViewerCertificate={
+            "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x",
+            "SSLSupportMethod": "sni-only",
+            "MinimumProtocolVersion": "TLSv1.2_2021",
+        },
+    )
+
+    def strip(parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        if model.name != "ListDistributions":
+            return
+        for item in parsed.get("DistributionList", {}).get("Items", []):
+            if item["Comment"] == "bare":
+                item["DefaultCacheBehavior"].pop("ViewerProtocolPolicy", None)
+            else:
+                item["ViewerCertificate"].pop("MinimumProtocolVersion", None)
+
+    for region in (EU, US):
+        account.scan_client("cloudfront", region).meta.events.register("after-call", strip)
+    result = account.one("cloudfront.viewer_https")
+    assert result.status is Status.UNKNOWN
+    details = {r.id: (r.status, r.detail) for r in result.resources}
+    assert details[bare][0] is Status.UNKNOWN
+    assert "behavior default reports no viewer protocol policy" in details[bare][1]
+    assert details[custom][0] is Status.UNKNOWN
+    assert "minimum protocol is not reported" in details[custom][1]

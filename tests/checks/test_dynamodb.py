@@ -91,3 +91,12 @@ def test_dynamodb_pitr_reads_every_page(account):
     assert len(result.resources) == 2
     assert failing_ids(result) == {f"arn:aws:dynamodb:{EU}:{ACCOUNT_ID}:table/bbb"}
     stub.assert_no_pending_responses()
+
+
+def test_table_encryption_without_a_description_is_undecided(account):
+    stub = account.stub("dynamodb", "eu-west-1")
+    stub.add_response("list_tables", {"TableNames": ["orders"]})
+    stub.add_response("describe_table", {}, {"TableName": "orders"})
+    result = account.run("dynamodb.table_encryption")["eu-west-1"]
+    assert result.status is Status.UNKNOWN  # was PASS "encrypted with an AWS owned key"
+    assert result.resources[0].detail == "DescribeTable returned no table description"

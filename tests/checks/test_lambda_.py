@@ -159,8 +159,10 @@ def test_code_signing_under_moto(account):
     result = account.run("lambda.code_signing")[EU]
     assert result.status is Status.ADVISORY
     assert not_in_place_ids(result) == {unsigned}
-    # moto cannot read the config itself: attached, policy not readable (no FAIL for it)
-    assert "not readable" in {r.id: r.detail for r in result.resources}[signed]
+    # moto cannot read the config itself: attached, its policy undecided (never a PASS)
+    found = {r.id: r for r in result.resources}
+    assert found[signed].status is Status.UNKNOWN
+    assert "cannot be read here" in found[signed].detail
 
 
 def _fn(name: str, package: str = "Zip") -> dict[str, str]:
@@ -205,3 +207,13 @@ def test_code_signing_policy(account, policy, expected):
 def test_code_signing_denied(account):
     plain_function(account, "f")
     denied_here(account, "lambda.code_signing", "lambda:GetFunctionCodeSigningConfig")
+
+
+def test_lambda_env_variables_that_cannot_be_read_are_undecided(account):
+    # Lambda could not decrypt the variables (a KMS key it may not use): nothing to judge.
+    stub = account.stub("lambda", EU)
+    odd = {**_fn("locked"), "Environment": {"Error": {"ErrorCode": "KMSAccessDeniedException"}}}
+    stub.add_response("list_functions", {"Functions": [odd]})
+    result = account.run("lambda.env_secret_names")[EU]
+    assert result.status is Status.UNKNOWN  # was PASS "0 environment variable(s)"
+    assert "KMSAccessDeniedException" in result.resources[0].detail

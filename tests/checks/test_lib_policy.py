@@ -10,16 +10,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.lib.policy import (
+    PROBE_NAME,
+    Condition,
     Exposure,
     account_of,
     allowed_principals,
     allows_everything,
     allows_whole_service,
     analyze,
+    condition_matches,
     denials,
     denies_insecure_transport,
+    deny_finding,
     document,
+    iam_match,
     only_about_transport,
+    probe_principals,
     readable,
     statements,
     trusted_accounts,
@@ -254,6 +260,133 @@ def test_deny_statements_only_narrow(stmts):
     assert not analyze(policy(*stmts, deny), OWN).public
 
 
+# --- IAM wildcards ----------------------------------------------------------------------
+
+literal = st.text(
+    alphabet=st.characters(blacklist_characters="*?", blacklist_categories=("Cs",)), max_size=20
+)
+
+
+@given(literal)
+def test_a_literal_matches_itself_only(text):
+    assert iam_match(text, text)
+    assert not iam_match(text, text + "x")
+    ascii_text = text.encode("ascii", "ignore").decode()
+    assert iam_match(ascii_text.upper(), ascii_text.lower())  # actions ignore case
+
+
+@given(literal, literal)
+def test_star_matches_any_run_and_question_mark_one_character(prefix, rest):
+    assert iam_match(prefix + "*", prefix + rest)
+    assert iam_match("*", rest)
+    assert iam_match(prefix + "?" * len(rest), prefix + rest)
+    assert iam_match(prefix + "?", prefix + rest) == (len(rest) == 1)
+
+
+def test_brackets_are_literal_unlike_fnmatch():
+    assert not iam_match("cloudtrail:[D]eleteTrail", "cloudtrail:DeleteTrail")
+    assert iam_match("cloudtrail:[D]eleteTrail", "cloudtrail:[d]eletetrail")
+    assert iam_match("CloudTrail:Stop*", "cloudtrail:stoplogging")
+    assert not iam_match(
+        "arn:aws:iam::*:role/Admin", "arn:aws:iam::1:role/admin", ignore_case=False
+    )
+
+
+# --- Deny guardrails --------------------------------------------------------------------
+
+
+def deny_stmt(action="cloudtrail:StopLogging", condition=None, **extra):
+    s = {"Effect": "Deny", "Action": action, "Resource": "*", **extra}
+    if condition:
+        s["Condition"] = condition
+    return s
+
+
+def finding(*stmts, action="cloudtrail:StopLogging"):
+    return deny_finding(policy(*stmts), action, account_id=OWN, organization_id="o-own")
+
+
+def test_deny_finding_reads_effect_action_not_action_and_resources():
+    assert finding(deny_stmt()).holds
+    assert finding(deny_stmt(action="cloudtrail:*")).holds
+    assert finding(deny_stmt(action="s3:*")) is None
+    assert finding({**deny_stmt(), "Effect": "Allow"}) is None
+    assert finding({**deny_stmt(), "Effect": "deny "}).holds  # IAM trims and ignores case
+    not_action = {"Effect": "Deny", "NotAction": ["s3:*"], "Resource": "*"}
+    assert finding(not_action).holds
+    assert finding({**not_action, "NotAction": "cloudtrail:Stop*"}) is None
+    assert finding(deny_stmt(Resource="arn:aws:cloudtrail:*:*:trail/*")).holds
+    assert not finding(deny_stmt(Resource="arn:aws:cloudtrail:*:*:trail/main")).holds
+    assert finding(deny_stmt(Resource=f"arn:aws:cloudtrail:*:{OWN}:trail/*")).holds
+    assert not finding(deny_stmt(Resource=f"arn:aws:cloudtrail:*:{OTHER}:trail/*")).holds
+    other_service = {"Effect": "Deny", "Action": "*", "NotResource": "arn:aws:s3:::logs"}
+    assert finding(other_service).holds
+    same_service = {**other_service, "NotResource": "arn:aws:cloudtrail:*:*:trail/main"}
+    assert not finding(same_service).holds
+
+
+def test_the_best_statement_is_reported():
+    weak = deny_stmt(condition={"StringEquals": {"aws:RequestedRegion": "eu-west-1"}})
+    narrow = deny_stmt(
+        condition={"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/BreakGlass"}}
+    )
+    assert finding(weak, narrow).holds
+    assert finding(weak, narrow).exemptions == ("aws:principalarn arn:aws:iam::*:role/BreakGlass",)
+    assert finding(weak, narrow, deny_stmt()).exemptions == ()
+    alone = finding(weak)
+    assert not alone.holds
+    assert "aws:requestedregion" in alone.why_not
+
+
+@pytest.mark.parametrize(
+    ("operator", "key", "values", "role", "user"),
+    [
+        ("StringEquals", "aws:PrincipalAccount", [OWN], True, True),
+        ("StringNotEquals", "aws:PrincipalAccount", [OWN], False, False),
+        ("StringNotEqualsIfExists", "aws:username", [PROBE_NAME], True, False),
+        ("ArnLike", "aws:PrincipalArn", ["arn:aws:iam::*:role/*"], True, False),
+        ("ArnNotLike", "aws:PrincipalArn", ["arn:aws:iam::*:role/Admin"], True, True),
+        ("StringLike", "aws:PrincipalTag/team", ["*"], False, False),
+        ("StringNotLike", "aws:PrincipalTag/team", ["security"], True, True),
+        ("StringEqualsIfExists", "aws:PrincipalTag/team", ["security"], True, True),
+        ("ForAllValues:StringEquals", "aws:PrincipalTag/team", ["x"], True, True),
+        ("ForAnyValue:StringEquals", "aws:PrincipalTag/team", ["x"], False, False),
+        ("Null", "aws:PrincipalTag/exempt", ["true"], True, True),
+        ("Null", "aws:PrincipalTag/exempt", ["false"], False, False),
+        ("Null", "aws:username", ["true"], True, False),  # roles have no user name
+        ("Bool", "aws:PrincipalIsAWSService", ["false"], True, True),
+        ("NumericLessThan", "aws:PrincipalAccount", ["1"], None, None),
+    ],
+)
+def test_condition_matches_follows_iam_rules(operator, key, values, role, user):
+    condition = Condition(operator.lower(), key.lower(), tuple(values))
+    probe_role, probe_user = probe_principals(OWN, "o-own")
+    assert condition_matches(condition, probe_role) is role
+    assert condition_matches(condition, probe_user) is user
+
+
+iam_actions = st.sampled_from(
+    ["cloudtrail:StopLogging", "guardduty:DeleteDetector", "organizations:LeaveOrganization"]
+)
+patterns = st.sampled_from(["*", "cloudtrail:*", "guardduty:Delete*", "s3:*", "organizations:L*"])
+principal_conditions = st.one_of(
+    st.none(),
+    st.just({"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/BreakGlass"}}),
+    st.just({"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}}),
+    st.just({"StringEquals": {"aws:RequestedRegion": "us-east-1"}}),
+    st.just({"StringNotEquals": {"aws:PrincipalAccount": OTHER}}),
+)
+denies = st.builds(
+    lambda a, c, not_action: (
+        {"Effect": "Deny", "NotAction" if not_action else "Action": a, "Resource": "*"}
+        | ({"Condition": c} if c else {})
+    ),
+    st.lists(patterns, min_size=1, max_size=3),
+    principal_conditions,
+    st.booleans(),
+)
+
+
 # --- denials, plain-HTTP denials, principals, whole-service grants -------------------------
 
 TLS_ONLY = {
@@ -367,6 +500,36 @@ any_statement = st.builds(
         st.just({"NumericLessThan": {"s3:TlsVersion": "1.2"}}),
     ),
 )
+
+
+@settings(deadline=None)
+@given(st.lists(denies, max_size=4), iam_actions, st.lists(statement, max_size=2))
+def test_allow_statements_never_change_a_deny_finding(stmts, action, allows):
+    assert finding(*stmts, action=action) == finding(*stmts, *allows, action=action)
+
+
+@settings(deadline=None)
+@given(st.lists(denies, max_size=4), iam_actions)
+def test_an_unconditional_deny_of_everything_always_holds(stmts, action):
+    found = finding(*stmts, {"Effect": "Deny", "Action": "*", "Resource": "*"}, action=action)
+    assert found is not None and found.holds and found.exemptions == ()
+
+
+@settings(deadline=None)
+@given(st.lists(denies, max_size=4), iam_actions)
+def test_a_condition_on_the_request_never_makes_a_deny_hold(stmts, action):
+    region = {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}
+    conditioned = [s | {"Condition": {**s.get("Condition", {}), **region}} for s in stmts]
+    found = finding(*conditioned, action=action)
+    assert found is None or not found.holds
+
+
+@settings(deadline=None)
+@given(st.lists(denies, max_size=4), iam_actions)
+def test_a_deny_holds_only_if_its_actions_cover_the_action(stmts, action):
+    found = finding(*stmts, action=action)
+    covered = [s for s in statements(policy(*stmts)) if s.covers_action(action)]
+    assert (found is None) == (not covered)
 
 
 @settings(deadline=None)

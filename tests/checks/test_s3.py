@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -253,3 +254,25 @@ def test_invalid_bucket_names_are_reported_not_hidden(account):
     )
     result = account.one("s3.lifecycle")
     assert (result.status, result.cause) == (Status.UNKNOWN, Cause.UNSUPPORTED)
+
+
+def test_block_public_access_flags_sent_as_text_are_read_strictly(account):
+    # An endpoint (or a replayed answer) sending "false" as text: off, never truthy text.
+    account.client("s3control", EU).put_public_access_block(
+        AccountId=ACCOUNT_ID, PublicAccessBlockConfiguration=ALL_BLOCKED
+    )
+
+    def as_text(parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        if model.name == "GetPublicAccessBlock":
+            config = parsed.get("PublicAccessBlockConfiguration", {})
+            config.update({k: "false" for k in config})
+            config["BlockPublicAcls"] = "TRUE"
+
+    for region in (EU, US):
+        account.scan_client("s3control", region).meta.events.register("after-call", as_text)
+    result = account.one("s3.account_public_access_block")
+    assert result.status is Status.FAIL  # was PASS: bool("false") is True
+    assert result.failing[0].detail == (
+        "account-level Block Public Access off: "
+        "IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets"
+    )

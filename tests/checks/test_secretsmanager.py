@@ -83,5 +83,27 @@ def test_secrets_rotation_window_and_pages(account):
 
 def test_secrets_rotation_passes_when_all_rotate(account):
     stub = account.stub("secretsmanager", EU)
-    stub.add_response("list_secrets", {"SecretList": [_secret("s", RotationEnabled=True)]})
+    recent = datetime.now(UTC) - timedelta(days=3)
+    rotated = _secret("s", RotationEnabled=True, LastRotatedDate=recent)
+    stub.add_response("list_secrets", {"SecretList": [rotated]})
     assert eu(account, "secretsmanager.rotation").status is Status.PASS
+
+
+def test_secrets_rotation_never_rotated_is_judged_from_creation(account):
+    # Rotation on but no LastRotatedDate was a PASS "rotation on" whatever its age.
+    stub = account.stub("secretsmanager", EU)
+    now = datetime.now(UTC)
+    every_30 = {"RotationEnabled": True, "RotationRules": {"AutomaticallyAfterDays": 30}}
+    stale = _secret("stale", CreatedDate=now - timedelta(days=200), **every_30)
+    fresh = _secret("fresh", CreatedDate=now - timedelta(days=5), **every_30)
+    unknown = _secret("unknown", **every_30)
+    stub.add_response("list_secrets", {"SecretList": [stale, fresh, unknown]})
+    result = eu(account, "secretsmanager.rotation")
+    assert result.status is Status.FAIL
+    found = {r.id.split(":")[-1].rsplit("-", 1)[0]: (r.status, r.detail) for r in result.resources}
+    assert found["stale"] == (
+        Status.FAIL,
+        "rotation on but never rotated in the 200 days since it was created",
+    )
+    assert found["fresh"] == (Status.PASS, "rotation on, not rotated yet (created 5 days ago)")
+    assert found["unknown"][0] is Status.UNKNOWN

@@ -12,7 +12,13 @@ import pytest
 
 from checks.demo import ACCOUNT_ID, simulated_account
 from checks.result import Proposal, Source, Status
-from checks.securityhub_source import STANDARD_ID, controls, read_findings
+from checks.securityhub_source import (
+    SOURCE_PREFIX,
+    STANDARD_ID,
+    VERIFIED,
+    controls,
+    read_findings,
+)
 from checks.session import Aws, AwsOptions, connect
 from questions import security_pillar
 
@@ -111,9 +117,47 @@ def test_pages_are_followed(aws: Aws) -> None:
     stub.assert_no_pending_responses()
 
 
-def test_the_table_maps_to_bank_ids_with_sources() -> None:
+def test_the_table_maps_to_bank_ids_with_verified_sources() -> None:
     table = controls()
-    assert {"IAM.6", "S3.8", "EC2.19"} <= set(table)
-    assert all(
-        m.source.startswith("https://docs.aws.amazon.com/securityhub/") for m in table.values()
-    )
+    bank = {bp.id for bp in security_pillar().best_practices()}
+    assert {"IAM.6", "S3.8", "EC2.19", "CloudTrail.1", "RDS.3"} <= set(table)
+    assert "KMS.4" not in table  # a CIS/PCI/NIST control, never in FSBP findings
+    for control_id, mapping in table.items():
+        assert mapping.best_practices and set(mapping.best_practices) <= bank, control_id
+        assert mapping.source.startswith(SOURCE_PREFIX), control_id
+        anchor = control_id.lower().replace(".", "-")
+        assert mapping.source.endswith(f"#{anchor}"), control_id
+        assert mapping.verified in VERIFIED and mapping.evidence, control_id
+        assert mapping.title and mapping.checks, control_id
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"best_practices": ["SEC99-BP01"]}, "not ids of the bank"),
+        ({"best_practices": []}, "not ids of the bank"),
+        ({"source": "https://example.com/iam"}, "not a Security Hub user guide page"),
+        ({"verified": "docs"}, "does not say how it was verified"),
+        ({"evidence": ""}, "does not say how it was verified"),
+        ({"checks": ""}, "no title or no description"),
+    ],
+)
+def test_a_row_without_a_known_bp_source_or_verification_is_refused(
+    change: dict[str, Any], complaint: str
+) -> None:
+    from checks.securityhub_source import _mapping
+
+    bank = {bp.id for bp in security_pillar().best_practices()}
+    good = {
+        "title": "Hardware MFA should be enabled for the root user",
+        "checks": "whether the root user signs in with a hardware MFA device",
+        "best_practices": ["SEC01-BP02"],
+        "source": SOURCE_PREFIX + "iam-controls.html#iam-6",
+        "verified": "aws-docs",
+        "evidence": "doc_source/iam-controls.md [IAM.6]",
+    }
+    assert _mapping("IAM.6", good, bank).best_practices == ("SEC01-BP02",)
+    with pytest.raises(ValueError, match=complaint):
+        _mapping("IAM.6", {**good, **change}, bank)
+    with pytest.raises(ValueError, match=r"not like IAM\.6"):
+        _mapping("IAM six", good, bank)

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Label, OptionList, Static, TextArea
+from textual.widgets import DataTable, Footer, Label, OptionList, Select, Static, TextArea
 
 from checks.result import Proposal, ScanResult
 from questions import Pillar, Question
@@ -48,7 +48,9 @@ from tui.widgets.review_view import (
     QuestionCard,
     QuestionList,
     ReviewHeader,
+    account_choices,
     best_practice_rows,
+    evidence_title,
     evidence_view,
     header_view,
 )
@@ -112,6 +114,22 @@ class ReviewScreen(Screen[None]):
             "jump",
             id="review.jump",
             tooltip="Jump to any question or best practice",
+        ),
+        Binding(
+            "c",
+            "next_account",
+            "account",
+            id="review.account",
+            tooltip="Multi-account evidence: show one account's evidence (the next account; "
+            "after the last, all accounts again)",
+        ),
+        Binding(
+            "C",
+            "all_accounts",
+            "all accounts",
+            id="review.all_accounts",
+            show=False,
+            tooltip="Multi-account evidence: show every account's evidence again",
         ),
         Binding(
             "e",
@@ -208,6 +226,8 @@ class ReviewScreen(Screen[None]):
     """The review's answers and question states (follows `review`)."""
     evidence: var[ScanResult | None] = var(None, init=False)
     """The review's evidence (follows `review`)."""
+    account_filter: var[str | None] = var(None, init=False)
+    """Multi-account evidence: the one account whose evidence is shown (None: all)."""
 
     def __init__(
         self,
@@ -265,6 +285,13 @@ class ReviewScreen(Screen[None]):
             with VerticalScroll(id="question-pane"):
                 yield QuestionCard(id="question-card")
                 yield BestPracticeTable(id="best-practices")
+                yield Select[str](
+                    (),
+                    prompt="All accounts",
+                    compact=True,
+                    id="account-filter",
+                    tooltip="Show the evidence of one account, or of all (keys c and C)",
+                )
                 yield EvidencePanel(id="evidence")
                 with Vertical(id="notes-box"):
                     yield Label("Notes for this question (saved as you type)", id="notes-label")
@@ -283,6 +310,7 @@ class ReviewScreen(Screen[None]):
         self.set_reactive(ReviewScreen.compact, self.app.size.height < self.SHORT)
         # First paint: the watchers' work for the state the screen starts in.
         self.query_one(ReviewHeader).save_state = self.save_state
+        self._show_accounts(self.evidence)
         self.watch_responses(self.responses)
         self.watch_review(self.review)
         self.watch_question(self.question)
@@ -340,8 +368,37 @@ class ReviewScreen(Screen[None]):
         self.query_one(QuestionList).show(self.pillar, self.review, self._summary)
         self._show_question()
 
-    def watch_evidence(self) -> None:
+    def watch_evidence(self, evidence: ScanResult | None) -> None:
+        self._show_accounts(evidence)
         self._show_question()
+
+    def _show_accounts(self, evidence: ScanResult | None) -> None:
+        """The account filter follows the evidence: shown only for multi-account evidence,
+        its choices the evidence's accounts (a filter on an account that is gone is reset)."""
+        choices = account_choices(evidence)
+        picker = self.query_one("#account-filter", Select)
+        with picker.prevent(Select.Changed):  # set here, not picked by a person
+            picker.set_options(choices)
+            if self.account_filter not in {account for _, account in choices}:
+                self.set_reactive(ReviewScreen.account_filter, None)
+            if self.account_filter is not None:
+                picker.value = self.account_filter
+        picker.display = bool(choices)
+        self.refresh_bindings()
+
+    def watch_account_filter(self, account: str | None) -> None:
+        picker = self.query_one("#account-filter", Select)
+        wanted = Select.NULL if account is None else account
+        if picker.value != wanted:
+            with picker.prevent(Select.Changed):
+                picker.value = wanted
+        self._show_evidence()
+
+    @on(Select.Changed, "#account-filter")
+    def _account_picked(self, event: Select.Changed) -> None:
+        if event.value != event.select.value:
+            return  # a stale change: the filter moved on since
+        self.account_filter = None if event.value == Select.NULL else str(event.value)
 
     def watch_question(self, question: Question) -> None:
         self.query_one(QuestionList).current = question.id
@@ -372,9 +429,11 @@ class ReviewScreen(Screen[None]):
 
     def _show_evidence(self) -> None:
         bp_id = self.selected_bp
+        panel = self.query_one(EvidencePanel)
+        panel.border_title = evidence_title(self.evidence, self.account_filter)
         if bp_id is not None:
-            self.query_one(EvidencePanel).view = evidence_view(
-                self.pillar.best_practice(bp_id), self.review
+            panel.view = evidence_view(
+                self.pillar.best_practice(bp_id), self.review, self.account_filter
             )
 
     def _show_card(self) -> None:
@@ -602,6 +661,24 @@ class ReviewScreen(Screen[None]):
     def action_previous(self) -> None:
         self._step(-1)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next_account", "all_accounts"):
+            # Only multi-account evidence has accounts to pick: hidden otherwise.
+            return self.evidence is not None and self.evidence.multi_account
+        return True
+
+    def action_next_account(self) -> None:
+        """Show the next account's evidence alone; after the last, all accounts again."""
+        accounts = [account for _, account in account_choices(self.evidence)]
+        if not accounts:
+            return
+        current = self.account_filter
+        position = accounts.index(current) + 1 if current in accounts else 0
+        self.account_filter = accounts[position] if position < len(accounts) else None
+
+    def action_all_accounts(self) -> None:
+        self.account_filter = None
+
     def action_jump(self) -> None:
         from tui.screens.dialogs import JumpDialog
 
@@ -659,6 +736,7 @@ class ReviewScreen(Screen[None]):
 
     def _scan(self, *, auto: bool) -> None:
         """Run the checks (scan screen); the evidence is stored with the review."""
+        from review.scope import scope_of
         from tui.screens.scan import ScanScreen
 
         if self.read_only:
@@ -670,7 +748,8 @@ class ReviewScreen(Screen[None]):
                 self._submit(lambda s: s.attach_evidence(scan))
 
         source = self.pillar_app.scan_source
-        self.app.push_screen(ScanScreen(source, self.review.regions, auto_continue=auto), finished)
+        scope = scope_of(self.review)  # the review's scope (its regions if none was saved)
+        self.app.push_screen(ScanScreen(source, scope, auto_continue=auto), finished)
 
     def action_attach_scans(self) -> None:
         """Pick scan files; merged into the evidence, proposals for unanswered practices."""

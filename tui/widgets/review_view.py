@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rich.console import Group, RenderableType
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import var
@@ -17,8 +18,18 @@ from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from checks.result import ADVISORY_LABEL, CAUSE_LABEL, CheckResult, Proposal, Status, summarize
+from checks.result import (
+    ADVISORY_LABEL,
+    CAUSE_LABEL,
+    AccountStatus,
+    CheckResult,
+    Proposal,
+    ScanResult,
+    Status,
+    summarize,
+)
 from questions import BestPractice, Pillar, Question, Risk
+from review.accounts import NAME_LIMIT, AccountEvidence, account_evidence, plural, scan_accounts
 from review.model import Answer, AnswerSource, AnswerStatus, QuestionState, Review
 from review.risk import RiskSummary, effective_status
 from review.text import safe_line, safe_text
@@ -59,6 +70,7 @@ class HeaderView:
     medium: int
     evidence_at: datetime | None
     synced: str = ""  # '' unless linked to a WA Tool workload
+    accounts: str = ""  # '' unless several accounts: '4/5 accounts' (scanned / listed)
 
 
 def header_view(pillar: Pillar, review: Review, summary: RiskSummary) -> HeaderView:
@@ -72,7 +84,16 @@ def header_view(pillar: Pillar, review: Review, summary: RiskSummary) -> HeaderV
         summary.counts.medium,
         evidence.started_at if evidence else None,
         sync_label(pillar, review),
+        _accounts_scanned(evidence),
     )
+
+
+def _accounts_scanned(evidence: ScanResult | None) -> str:
+    if evidence is None or not evidence.multi_account:
+        return ""
+    listed = scan_accounts(evidence)
+    scanned = sum(1 for a in listed if a.scanned)
+    return f"{scanned}/{len(listed)} accounts"
 
 
 class ReviewHeader(Static):
@@ -102,6 +123,8 @@ class ReviewHeader(Static):
         if self.save_state:
             parts.append(f" · {self.save_state}")
         parts.append(f" · evidence {age(view.evidence_at)}")
+        if view.accounts:
+            parts.append(f" ({view.accounts})")
         parts.append(f" · {view.environment}")
         if view.synced:
             parts.append(f" · {view.synced}")
@@ -290,6 +313,11 @@ def evidence_cell(pillar: Pillar, bp: BestPractice, review: Review) -> Text:
     summary = summarize(results)
     if proposal is Proposal.MET:
         summary = "proposed met"
+    elif review.evidence.multi_account and any(r.status is Status.FAIL for r in results):
+        # Across accounts the count that matters is accounts: "2 of 40 accounts fail".
+        rollup = review.evidence.rollup(pillar, bp.id)
+        failing = len(rollup.accounts_with(Proposal.NOT_MET))
+        summary = f"{failing} of {plural(len(rollup.scanned), 'account')} fail"
     return proposal_text(proposal, summary)
 
 
@@ -300,17 +328,59 @@ class EvidenceView:
     status: AnswerStatus
     scanned: bool
     results: tuple[CheckResult, ...]
+    # Multi-account evidence only: every account with its results for the best practice
+    # (scan order), and the one account shown (None: all of them).
+    accounts: tuple[AccountEvidence, ...] = ()
+    account: str | None = None
+
+    @property
+    def shown_accounts(self) -> tuple[AccountEvidence, ...]:
+        if self.account is None:
+            return self.accounts
+        return tuple(a for a in self.accounts if a.account.account_id == self.account)
 
 
-def evidence_view(bp: BestPractice, review: Review) -> EvidenceView:
+def evidence_view(bp: BestPractice, review: Review, account: str | None = None) -> EvidenceView:
+    """What the evidence panel shows for `bp`; for multi-account evidence, grouped by
+    account (only `account`'s group if given)."""
     state = review.question_state(bp.question_id)
+    scan = review.evidence
+    many = scan is not None and scan.multi_account
     return EvidenceView(
         bp,
         review.answer(bp.id),
         effective_status(bp.id, state, review.responses.by_best_practice),
-        review.evidence is not None,
+        scan is not None,
         evidence_results(review, bp.id),
+        account_evidence(scan, bp) if scan is not None and many else (),
+        account if many else None,
     )
+
+
+def account_name(status: AccountStatus, limit: int | None = NAME_LIMIT) -> Text:
+    """'prod-a 111111111111' as Text: the untrusted name bold (one safe line), then the id."""
+    name = untrusted(status.name, limit, "bold") if status.name.strip() else Text("")
+    return Text.assemble(name, " " if name.plain else "", status.account_id)
+
+
+def account_choices(scan: ScanResult | None) -> tuple[tuple[Text, str], ...]:
+    """The accounts to filter on (label, account id), or () for one-account evidence."""
+    if scan is None or not scan.multi_account:
+        return ()
+    return tuple((account_name(a), a.account_id) for a in scan_accounts(scan))
+
+
+def evidence_title(scan: ScanResult | None, account: str | None) -> str | None:
+    """The evidence panel's title: which accounts it shows (None for one-account evidence).
+
+    Ids only: the account's (untrusted) name is in the picker above and the group header."""
+    if scan is None or not scan.multi_account:
+        return None
+    accounts = [a.account_id for a in scan_accounts(scan)]
+    if account in accounts:
+        number = accounts.index(account) + 1
+        return f"Evidence · account {number} of {len(accounts)}: {account} · c next · C all"
+    return f"Evidence · all {len(accounts)} accounts · c one account"
 
 
 class EvidencePanel(Static):
@@ -348,16 +418,74 @@ def evidence_renderable(view: EvidenceView) -> Group:
                 style="dim",
             )
         )
+    elif view.accounts:
+        parts.append(accounts_summary(view.accounts))
+        parts += by_account(view.shown_accounts)
     else:
         parts.append(evidence_table(view.results))
-        if bp.evidence_role.value == "signal":
-            parts.append(
-                Text(
-                    "Evidence is a signal here: the practice is partly about process.",
-                    style="dim italic",
-                )
+    if view.results and bp.evidence_role.value == "signal":
+        parts.append(
+            Text(
+                "Evidence is a signal here: the practice is partly about process.",
+                style="dim italic",
             )
+        )
     return Group(*parts)
+
+
+def _named(accounts: list[AccountEvidence], shown: int = 2) -> Text:
+    text = Text()
+    for entry in accounts[:shown]:
+        text.append(", " if text.plain else " (")
+        text.append_text(account_name(entry.account, 24))
+    if len(accounts) > shown:
+        text.append(f", +{len(accounts) - shown} more")
+    if text.plain:
+        text.append(")")
+    return text
+
+
+def accounts_summary(accounts: tuple[AccountEvidence, ...]) -> Text:
+    """'Across 4 scanned accounts: fails in 2 (a, b); met in 1; undecided in 1. 1 not
+    scanned.': the roll-up, whatever account is shown."""
+    scanned = [a for a in accounts if a.account.scanned]
+    failing = [a for a in scanned if a.proposal is Proposal.NOT_MET]
+    met = [a for a in scanned if a.proposal is Proposal.MET]
+    open_ = [a for a in scanned if a.results and a.proposal is None]
+    text = Text.assemble((f"Across {plural(len(scanned), 'scanned account')}: ", "bold"))
+    if failing:
+        text.append(f"not met in {len(failing)}", style="red")
+        text.append_text(_named(failing))
+    else:
+        text.append("not met in none", style="green")
+    text.append(f"; met in {len(met)}; undecided in {len(open_)}")
+    skipped = len(accounts) - len(scanned)
+    text.append(f". {plural(skipped, 'account')} not scanned." if skipped else ".")
+    return text
+
+
+def account_header(entry: AccountEvidence) -> Rule:
+    """'prod-a 111111111111 · scanned · 2 FAIL · 5 PASS' as a rule across the panel."""
+    status = entry.account
+    title = Text.assemble(account_name(status, NAME_LIMIT), " · ")
+    if status.scanned:
+        counts = entry.counts_text() if entry.results else "nothing for this best practice"
+        style = "red" if entry.failed else ("yellow" if entry.unknown else "")
+        title.append(counts, style=style)
+    else:
+        title.append("not scanned", style="bold yellow")
+        if status.cause.strip():
+            title.append(f": {safe_line(status.cause, 120)}", style="yellow")
+    return Rule(title, align="left", style="dim")
+
+
+def by_account(accounts: tuple[AccountEvidence, ...]) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    for entry in accounts:
+        parts.append(account_header(entry))
+        if entry.results:
+            parts.append(evidence_table(entry.results))
+    return parts
 
 
 def answer_line(answer: Answer) -> Text:

@@ -84,7 +84,8 @@ def test_accounts_phrase_names_a_few_then_counts() -> None:
 
 def test_account_evidence_counts_and_proposes_per_account(bank: Pillar) -> None:
     scan = build_multi_account_scan()
-    per = {e.account.account_id: e for e in account_evidence(bank, scan, "SEC02-BP01")}
+    found = account_evidence(scan, bank.best_practice("SEC02-BP01"))
+    per = {e.account.account_id: e for e in found}
     assert list(per) == [a.account_id for a in ACCOUNTS]
     a, b, c, d, e = (per[s.account_id] for s in ACCOUNTS)
     assert (a.failed, a.passed, a.unknown) == (1, 1, 0)
@@ -106,7 +107,7 @@ def test_results_of_an_unlisted_account_get_an_entry(bank: Pillar) -> None:
     stray = replace(scan.results[0], account_id="999999999999")
     merged = replace(scan, results=(*scan.results, stray), _by_bp={})
     assert scan_accounts(merged)[-1] == AccountStatus("999999999999")
-    per = account_evidence(bank, merged, "SEC02-BP01")
+    per = account_evidence(merged, bank.best_practice("SEC02-BP01"))
     assert per[-1].account.account_id == "999999999999" and len(per[-1].results) == 1
 
 
