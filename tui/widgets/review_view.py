@@ -70,6 +70,7 @@ class HeaderView:
     medium: int
     evidence_at: datetime | None
     synced: str = ""  # '' unless linked to a WA Tool workload
+    accounts: str = ""  # '' unless several accounts: '4/5 accounts' (scanned / listed)
 
 
 def header_view(pillar: Pillar, review: Review, summary: RiskSummary) -> HeaderView:
@@ -83,7 +84,16 @@ def header_view(pillar: Pillar, review: Review, summary: RiskSummary) -> HeaderV
         summary.counts.medium,
         evidence.started_at if evidence else None,
         sync_label(pillar, review),
+        _accounts_scanned(evidence),
     )
+
+
+def _accounts_scanned(evidence: ScanResult | None) -> str:
+    if evidence is None or not evidence.multi_account:
+        return ""
+    listed = scan_accounts(evidence)
+    scanned = sum(1 for a in listed if a.scanned)
+    return f"{scanned}/{len(listed)} accounts"
 
 
 class ReviewHeader(Static):
@@ -113,6 +123,8 @@ class ReviewHeader(Static):
         if self.save_state:
             parts.append(f" · {self.save_state}")
         parts.append(f" · evidence {age(view.evidence_at)}")
+        if view.accounts:
+            parts.append(f" ({view.accounts})")
         parts.append(f" · {view.environment}")
         if view.synced:
             parts.append(f" · {view.synced}")
