@@ -26,14 +26,15 @@
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from checks import guard
 from checks.calls import CallLayer, classify
@@ -52,11 +53,17 @@ from checks.result import (
 from checks.runner import DEFAULT_CONCURRENCY, Task, cancelled, run_task
 from checks.session import Aws, ClientPool, client_config
 
+if TYPE_CHECKING:  # pragma: no cover
+    from checks.recording import Tap
+
 log = logging.getLogger(__name__)
 
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 SESSION_NAME = "pillar-scan"
 ACCOUNTS_AT_ONCE = 2
+# Replayed member credentials (REDACTED placeholders that only sign requests the Replayer
+# answers) never need a refresh: botocore sees them valid until then.
+REPLAY_EXPIRY = datetime(2999, 1, 1, tzinfo=UTC)
 
 TaskProgress = Callable[[int, int, str, str], None]
 """progress(done, total, check_id, where) after each task; where is 'account region'."""
@@ -301,12 +308,27 @@ class Members:
     """Opens member accounts: assumed-role credentials that refresh, sessions that share
     the caller's loaded service models, paced clients."""
 
-    def __init__(self, caller: Aws, role: RoleOptions, pacer: Pacer | None = None) -> None:
+    def __init__(
+        self,
+        caller: Aws,
+        role: RoleOptions,
+        pacer: Pacer | None = None,
+        *,
+        tap: Tap | None = None,
+        replaying: bool = False,
+    ) -> None:
+        """`tap` records or replays every call of the members' clients and of the sts
+        client that assumes their roles (checks.recording), each under its account.
+        `replaying`: the AssumeRole answers come from a recording: their credentials are
+        placeholders (REDACTED) that never leave the process, valid for the whole replay
+        (the recorded expiry has passed), and member sessions read no AWS config file."""
         from botocore.session import Session
 
         self.caller = caller
         self.role = role
         self.pacer = pacer or Pacer()
+        self.tap = tap
+        self.replaying = replaying
         caller_session = _botocore_session(caller.clients.session)
         self._loader = caller_session.get_component("data_loader")
         self._session_class = Session
@@ -318,6 +340,8 @@ class Members:
             config=client_config(options, path_style=False),
         )
         guard.install(self._sts, also_allowed=guard.ASSUME_ROLE)
+        if tap is not None:
+            tap.install(self._sts, "sts", caller.home_region, "")
         self.assumed = 0  # AssumeRole calls made (first ones and refreshes)
         self._lock = threading.Lock()
 
@@ -345,6 +369,8 @@ class Members:
             self.assumed += 1
         found = response["Credentials"]
         expiry = found["Expiration"]
+        if self.replaying:  # the recorded expiry is long past; nothing is ever sent
+            expiry = REPLAY_EXPIRY
         return {
             "access_key": found["AccessKeyId"],
             "secret_key": found["SecretAccessKey"],
@@ -390,12 +416,19 @@ class Members:
             def load(self) -> Any:
                 return credentials
 
-        session = self._session_class()
+        if self.replaying:  # no profile, config or credentials file is read
+            session = self._session_class(session_vars={"profile": (None, None, None, None)})
+            session.set_config_variable("config_file", os.devnull)
+            session.set_config_variable("credentials_file", os.devnull)
+        else:
+            session = self._session_class()
         session.register_component("data_loader", self._loader)  # models parsed once
         session.register_component("credential_provider", CredentialResolver([Assumed()]))
         pool = PacedClientPool(
             session=_BotocoreClients(session),
             options=self.caller.clients.options,
+            tap=self.tap,
+            account=target.account_id,
             pacer=self.pacer,
             account_id=target.account_id,
         )

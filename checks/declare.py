@@ -236,7 +236,8 @@ class Resources:
 
     @property
     def calls(self) -> tuple[Call, ...]:
-        return (self.listing, *self.details.values(), *self.reads)
+        """Every call listing these resources makes (`keep`'s reads come before details)."""
+        return (self.listing, *self.reads, *self.details.values())
 
     def entries(self, ctx: Context) -> list[Any]:
         """What the listing gives, as it gives it (no details, nothing left out); with

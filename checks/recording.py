@@ -22,6 +22,14 @@ X-Amz-Security-Token). Response bodies that carry credentials (STS AssumeRole an
 friends, SSO GetRoleCredentials, ...) are written with every credential value replaced
 by `REDACTED`; when a value would survive the redaction the body is not written at all.
 
+A multi-account scan (`--organization`, `--account`) is recorded the same way: each
+member's clients and the sts client that assumes its role carry the `Tap`, calls are keyed
+by the account they went to, and the file (version 2) lists the accounts and the role
+(name and session; whether an external id was given, never its value: `ExternalId` is
+keyed as REDACTED). `replay_accounts_scan` scans those accounts again: each member is
+reached through its recorded AssumeRole answer (credentials REDACTED, used only to sign
+requests the Replayer answers before they are sent).
+
 A recording is gzip-compressed JSON with a format name and version; `load` refuses a
 file that is not one, is from a newer pillar, or is damaged or absurd, in one sentence.
 """
@@ -43,9 +51,10 @@ from pathlib import Path
 from typing import Any
 
 from checks.calls import NotRecorded
+from checks.result import ScanResult
 
 FORMAT = "pillar-recording"
-VERSION = 1
+VERSION = 2  # 2: a multi-account scan (accounts, role); one account's scan is still written as 1
 
 # Limits of a file we agree to read: far above any real account, far below a bomb.
 MAX_FILE_BYTES = 256 * 1024 * 1024  # compressed
@@ -96,6 +105,9 @@ _SECRET_MARKERS = tuple(name.encode() for name in _SECRET_NAMES)
 _SECRET_XML = re.compile(rb"<(" + b"|".join(_SECRET_MARKERS) + rb")>([^<]*)</\1>")
 _SECRET_JSON = re.compile(rb'"(' + b"|".join(_SECRET_MARKERS) + rb')"(\s*:\s*)"(?:[^"\\]|\\.)*"')
 REDACTED = "REDACTED"
+# Request parameters that are shared secrets of a sort: keyed as REDACTED (sts:AssumeRole's
+# ExternalId, an MFA code).
+_SECRET_PARAMS = frozenset({"ExternalId", "TokenCode", "SerialNumber"})
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -156,8 +168,28 @@ class Call:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedRole:
+    """The role a multi-account scan assumed in the other accounts (no external id: only
+    whether one was given; the AssumeRole calls are keyed with it redacted)."""
+
+    role_name: str
+    session_name: str
+    duration_s: int
+    external_id: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "role_name": self.role_name,
+            "session_name": self.session_name,
+            "duration_s": self.duration_s,
+            "external_id": self.external_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Recording:
-    """What one scan received: its account, regions, when, and every call's replies."""
+    """What one scan received: its account, regions, when, and every call's replies; for a
+    multi-account scan also the accounts scanned (id, name) and the role assumed there."""
 
     account_id: str
     regions: tuple[str, ...]
@@ -165,18 +197,28 @@ class Recording:
     recorded_at: datetime
     calls: tuple[Call, ...]
     pillar_version: str = ""
+    accounts: tuple[tuple[str, str], ...] = ()  # (account id, name), in scan order
+    role: RecordedRole | None = None
+
+    @property
+    def multi_account(self) -> bool:
+        return bool(self.accounts)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "format": FORMAT,
-            "version": VERSION,
+            "version": 2 if self.multi_account else 1,
             "pillar": self.pillar_version,
             "recorded_at": self.recorded_at.isoformat(),
             "account_id": self.account_id,
             "regions": list(self.regions),
             "home_region": self.home_region,
-            "calls": [c.to_dict() for c in sorted(self.calls, key=lambda c: c.key)],
         }
+        if self.multi_account:
+            data["accounts"] = [{"account_id": a, "name": n} for a, n in self.accounts]
+            data["role"] = self.role.to_dict() if self.role else None
+        data["calls"] = [c.to_dict() for c in sorted(self.calls, key=lambda c: c.key)]
+        return data
 
     def services(self) -> tuple[str, ...]:
         return tuple(sorted({c.service for c in self.calls}))
@@ -300,6 +342,7 @@ def _parse(document: dict[str, Any]) -> Recording:
             raise _Bad(f"call {index} repeats an earlier call")
         parsed[call.key] = call
     pillar = document.get("pillar", "")
+    accounts, role = _parse_accounts(document)
     return Recording(
         account_id=account_id,
         regions=region_names,
@@ -307,7 +350,50 @@ def _parse(document: dict[str, Any]) -> Recording:
         recorded_at=recorded_at,
         calls=tuple(parsed.values()),
         pillar_version=pillar if isinstance(pillar, str) else "",
+        accounts=accounts,
+        role=role,
     )
+
+
+_ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,512}$")
+_SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
+
+
+def _parse_accounts(
+    document: dict[str, Any],
+) -> tuple[tuple[tuple[str, str], ...], RecordedRole | None]:
+    """The accounts and role of a multi-account recording (none in a one-account one)."""
+    raw = document.get("accounts")
+    if raw is None:
+        return (), None
+    if not isinstance(raw, list) or not 1 <= len(raw) <= 10_000:
+        raise _Bad("the accounts are not a list of 1 to 10,000 accounts")
+    accounts: list[tuple[str, str]] = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise _Bad("an account is not an object")
+        account_id, name = item.get("account_id"), item.get("name", "")
+        if not isinstance(account_id, str) or not re.fullmatch(r"\d{12}", account_id):
+            raise _Bad("an account id is not 12 digits")
+        if not isinstance(name, str) or len(name) > 256:
+            raise _Bad("an account name is not text of at most 256 characters")
+        accounts.append((account_id, name))
+    if len({a for a, _ in accounts}) != len(accounts):
+        raise _Bad("an account is listed twice")
+    role = document.get("role")
+    if not isinstance(role, dict):
+        raise _Bad("a multi-account recording names no role")
+    role_name, session_name = role.get("role_name"), role.get("session_name")
+    duration, external_id = role.get("duration_s"), role.get("external_id", False)
+    if not isinstance(role_name, str) or not _ROLE_NAME.match(role_name):
+        raise _Bad("the role name is not an IAM role name")
+    if not isinstance(session_name, str) or not _SESSION_NAME.match(session_name):
+        raise _Bad("the role session name is not valid")
+    if isinstance(duration, bool) or not isinstance(duration, int) or not 900 <= duration <= 43200:
+        raise _Bad("the role session duration is not 900 to 43200 seconds")
+    if not isinstance(external_id, bool):
+        raise _Bad("the role's external id flag is not true or false")
+    return tuple(accounts), RecordedRole(role_name, session_name, duration, external_id)
 
 
 def _parse_call(item: object, index: int) -> Call:
@@ -412,7 +498,10 @@ class Tap:
     def install(self, client: Any, service: str, region: str, account: str) -> None:
         def remember(params: Any, model: Any, context: Any, **_: Any) -> None:
             shape = model.input_shape
-            key = (account, service, region, str(model.name), canonical_params(params, shape))
+            keyed = params
+            if _SECRET_PARAMS.intersection(params):  # never written, replayed without it
+                keyed = {k: REDACTED if k in _SECRET_PARAMS else v for k, v in params.items()}
+            key = (account, service, region, str(model.name), canonical_params(keyed, shape))
             context[_KEY] = (key, model)
 
         client.meta.events.register_first(
@@ -530,7 +619,14 @@ class Recorder(Tap):
                 replies.append(reply)
 
     def recording(
-        self, account_id: str, regions: Iterable[str], home_region: str, pillar_version: str = ""
+        self,
+        account_id: str,
+        regions: Iterable[str],
+        home_region: str,
+        pillar_version: str = "",
+        *,
+        accounts: Iterable[tuple[str, str]] = (),
+        role: RecordedRole | None = None,
     ) -> Recording:
         with self._lock:
             calls = tuple(
@@ -543,6 +639,8 @@ class Recorder(Tap):
             recorded_at=datetime.now(UTC),
             calls=calls,
             pillar_version=pillar_version,
+            accounts=tuple(accounts),
+            role=role,
         )
 
 
@@ -651,3 +749,29 @@ def replay_connect(recording: Recording, options: Any = None) -> tuple[Any, Repl
     aws = connect(options, session=replay_session(recording), tap=replayer)
     aws.as_of = recording.recorded_at  # ages as they were when the data was recorded
     return aws, replayer
+
+
+def replay_accounts_scan(
+    recording: Recording, checks: Any, options: Any = None, **scan: Any
+) -> tuple[ScanResult, Replayer]:
+    """Run `checks` on a multi-account recording: the accounts it recorded, each member
+    reached through its recorded AssumeRole answer (credentials REDACTED, never sent
+    anywhere) and answered from its own calls. No network, no credentials, no AWS config.
+    `scan` goes to checks.accounts.AccountsScan (concurrency, progress, cancel...).
+    Returns (ScanResult, the Replayer: its `misses` are the calls the recording lacks)."""
+    from checks.accounts import AccountsScan, Members, RoleOptions, Target
+
+    if not recording.multi_account or recording.role is None:
+        raise RecordingError("the recording holds one account's scan, not many.")
+    aws, replayer = replay_connect(recording, options)
+    recorded = recording.role
+    role = RoleOptions(
+        role_name=recorded.role_name,
+        external_id=REDACTED if recorded.external_id else None,
+        session_name=recorded.session_name,
+        duration_s=recorded.duration_s,
+    )
+    members = Members(aws, role, tap=replayer, replaying=True)
+    targets = [Target(account_id, name) for account_id, name in recording.accounts]
+    result = AccountsScan(aws, targets, checks, members=members, **scan).run()
+    return result, replayer

@@ -119,11 +119,16 @@ class SaveFailed(PillarMessage, bubble=False):
 
 @dataclass
 class ScanProgress(PillarMessage, bubble=False):
-    """Checks done so far. A newer progress message replaces an unprocessed older one."""
+    """Checks done so far (and, in a scan of many accounts, accounts done so far and the
+    current one: untrusted text). A newer progress message replaces an unprocessed older
+    one: each carries the whole state."""
 
     done: int
     total: int
     current: str
+    accounts_done: int = 0
+    accounts_total: int = 0  # 0: a one-account scan
+    account: str = ""
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, ScanProgress)

@@ -5,63 +5,89 @@ from __future__ import annotations
 from typing import Any
 
 from checks import resource_policies
-from checks.registry import Context, Outcome, Scope, check, failed, passed
+from checks.declare import (
+    Call,
+    Fail,
+    Found,
+    Judgement,
+    Pass,
+    Resources,
+    Undecided,
+    actions_of,
+    per_resource,
+)
+from checks.registry import Context
 from checks.resource_policies import Holder
-from checks.result import Resource
 from checks.services.common import policy_document
+
+ALIASES = Call("kms", "ListAliases", "Aliases")
+
+
+def _aws_managed(r: Found) -> bool:
+    """Keys behind an `alias/aws/...` alias are AWS managed whatever KeyManager says: that
+    prefix is reserved for AWS (moto reports its aws/ebs default key as CUSTOMER)."""
+    return any(
+        a.get("TargetKeyId") == r.get("KeyId")
+        and str(a.get("AliasName", "")).startswith("alias/aws/")
+        for a in r.read(ALIASES) or []
+    )
+
+
+KEYS = Resources(
+    Call("kms", "ListKeys", "Keys"),
+    keep=lambda r: not _aws_managed(r),
+    reads=(ALIASES,),
+    details={
+        "meta": Call("kms", "DescribeKey", "KeyMetadata", each=lambda r: {"KeyId": r.get("KeyId")})
+    },
+    id=lambda r: str((r["meta"] or {}).get("Arn") or (r["meta"] or {}).get("KeyId")),
+)
+KMS_KEYS = actions_of(KEYS)
+
+
+def _customer(r: Found) -> bool:
+    return bool((r["meta"] or {}).get("KeyManager") == "CUSTOMER")
 
 
 def customer_keys(ctx: Context) -> list[dict[str, Any]]:
-    """KeyMetadata of every customer managed KMS key in the region.
-
-    Keys behind an `alias/aws/...` alias are AWS managed whatever KeyManager says: that
-    prefix is reserved for AWS (moto reports its aws/ebs default key as CUSTOMER).
-    """
-    keys = ctx.call("kms", "list_keys").get("Keys", [])
-    aws_managed = {
-        a.get("TargetKeyId")
-        for a in ctx.call("kms", "list_aliases").get("Aliases", [])
-        if str(a.get("AliasName", "")).startswith("alias/aws/")
-    }
-    found = []
-    for key in keys:
-        if key["KeyId"] in aws_managed:
-            continue
-        meta = ctx.call("kms", "describe_key", KeyId=key["KeyId"]).get("KeyMetadata", {})
-        if meta.get("KeyManager") == "CUSTOMER":
-            found.append(dict(meta))
-    return found
+    """KeyMetadata of every customer managed KMS key in the region."""
+    return [dict(r["meta"]) for r in KEYS.found(ctx) if _customer(r)]
 
 
-KMS_KEYS = ("kms:ListKeys", "kms:ListAliases", "kms:DescribeKey")
+def _unreported(meta: dict[str, Any]) -> bool:
+    """DescribeKey gave no state or no key spec: whether it can rotate is unknown."""
+    return not meta.get("KeyState") or not meta.get("KeySpec", meta.get("CustomerMasterKeySpec"))
 
 
-@check(
+def _rotatable(meta: dict[str, Any]) -> bool:
+    """Asymmetric, HMAC, imported, custom key store or disabled keys cannot rotate."""
+    return (
+        meta.get("KeyState") == "Enabled"
+        and meta.get("KeySpec", meta.get("CustomerMasterKeySpec")) == "SYMMETRIC_DEFAULT"
+        and meta.get("Origin", "AWS_KMS") == "AWS_KMS"
+    )
+
+
+@per_resource(
     "kms.key_rotation",
     "Customer managed symmetric KMS keys rotate automatically",
     bps=("SEC08-BP01",),
-    service="kms",
-    scope=Scope.REGIONAL,
-    actions=(*KMS_KEYS, "kms:GetKeyRotationStatus"),
-)
-def kms_key_rotation(ctx: Context) -> Outcome:
-    found: list[Resource] = []
-    for meta in customer_keys(ctx):
-        rotatable = (
-            meta.get("KeyState") == "Enabled"
-            and meta.get("KeySpec", meta.get("CustomerMasterKeySpec")) == "SYMMETRIC_DEFAULT"
-            and meta.get("Origin", "AWS_KMS") == "AWS_KMS"
+    over=KEYS,
+    keep=lambda r: _customer(r) and (_unreported(r["meta"]) or _rotatable(r["meta"])),
+    details={
+        "rotation": Call(
+            "kms", "GetKeyRotationStatus", each=lambda r: {"KeyId": r["meta"]["KeyId"]}
         )
-        if not rotatable:  # asymmetric, HMAC, imported, custom key store, disabled: cannot
-            continue
-        arn = str(meta.get("Arn") or meta.get("KeyId"))
-        status = ctx.call("kms", "get_key_rotation_status", KeyId=meta["KeyId"])
-        if status.get("KeyRotationEnabled"):
-            period = status.get("RotationPeriodInDays")
-            found.append(passed(arn, f"rotates every {period} days" if period else "rotates"))
-        else:
-            found.append(failed(arn, "automatic key rotation is off"))
-    return found
+    },
+)
+def kms_key_rotation(r: Found) -> Judgement:
+    if _unreported(r["meta"]):  # left out, it let the check PASS beside rotating keys
+        return Undecided("the key's state or spec is not reported")
+    status = r["rotation"] or {}
+    if status.get("KeyRotationEnabled"):
+        period = status.get("RotationPeriodInDays")
+        return Pass(f"rotates every {period} days" if period else "rotates")
+    return Fail("automatic key rotation is off")
 
 
 def key_policies(ctx: Context) -> list[Holder]:
@@ -82,7 +108,7 @@ resource_policies.declare(
     public_id="kms.key_policy_public",
     cross_account_id="kms.key_policy_cross_account",
     list_holders=key_policies,
-    actions=(*KMS_KEYS, "kms:GetKeyPolicy"),
+    actions=(*KMS_KEYS, "kms:GetKeyPolicy"),  # key_policies reads customer_keys
     public_bps=("SEC08-BP01", "SEC08-BP04", "SEC03-BP07"),
     public_title="Customer managed KMS key policies let no one in without a restricting condition",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checks.declare import Call, Fail, Found, Judgement, Pass, per_resource
+from checks.declare import Call, Fail, Found, Judgement, Pass, Undecided, per_resource
 from checks.registry import Context, Outcome, Scope, check, failed, passed
 from checks.result import Resource
 from checks.services.common import _few
@@ -18,7 +18,8 @@ from checks.services.elbv2 import LOAD_BALANCERS
     bps=("SEC05-BP03",),
     over=LOAD_BALANCERS,
     keep=lambda r: (
-        r.get("Type", "application") == "application" and r.get("Scheme") == "internet-facing"
+        r.get("Type", "application") == "application"
+        and r.get("Scheme") in ("internet-facing", None)  # unreported: judged undecided
     ),
     details={
         "acl": Call(
@@ -33,6 +34,8 @@ from checks.services.elbv2 import LOAD_BALANCERS
 )
 def alb_web_acl(r: Found) -> Judgement:
     acl = r["acl"]
+    if r.get("Scheme") is None and not acl:
+        return Undecided(f"{r.get('LoadBalancerName')}: its scheme is not reported, no web ACL")
     if isinstance(acl, dict) and acl:
         return Pass(f"{r.get('LoadBalancerName')}: web ACL {acl.get('Name')}")
     return Fail(f"{r.get('LoadBalancerName')}: internet-facing, no AWS WAF web ACL")

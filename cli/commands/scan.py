@@ -179,14 +179,29 @@ def _replay(
     concurrency: int,
     progress: Any,
     cancel: threading.Event,
+    on_account: Any = None,
 ) -> ScanResult:
-    """The checks run on a recording: every call answered from it, none sent."""
+    """The checks run on a recording (one account, or the accounts a multi-account scan
+    recorded): every call answered from it, none sent."""
     from checks.recording import load, replay_connect
     from checks.runner import run_scan
 
     recording = load(path)
-    aws, replayer = replay_connect(recording, options)
-    result = run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
+    if recording.multi_account:
+        from checks.recording import replay_accounts_scan
+
+        result, replayer = replay_accounts_scan(
+            recording,
+            checks,
+            options,
+            concurrency=concurrency,
+            progress=progress,
+            on_account=on_account,
+            cancel=cancel,
+        )
+    else:
+        aws, replayer = replay_connect(recording, options)
+        result = run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
     if replayer.misses:
         click.echo(
             f"pillar: warning: {len(replayer.misses)} call(s) the checks made are not in the "
@@ -197,10 +212,25 @@ def _replay(
     return result
 
 
-def _save_recording(recorder: Any, aws: Any, path: Path) -> None:
-    from checks.recording import save
+def _save_recording(
+    recorder: Any, aws: Any, path: Path, targets: Any = (), role: Any = None
+) -> None:
+    """Write what the scan received; `targets` and `role` for a multi-account scan."""
+    from checks.recording import RecordedRole, save
 
-    recording = recorder.recording(aws.account_id, aws.regions, aws.home_region, _version())
+    recorded = None
+    if role is not None:
+        recorded = RecordedRole(
+            role.role_name, role.session_name, role.duration_s, bool(role.external_id)
+        )
+    recording = recorder.recording(
+        aws.account_id,
+        aws.regions,
+        aws.home_region,
+        _version(),
+        accounts=[(t.account_id, t.name) for t in targets],
+        role=recorded,
+    )
     size = save(recording, path)
     click.echo(
         f"pillar: {len(recording.calls)} AWS call(s) recorded in {path} ({size / 1024:,.0f} KiB); "
@@ -343,8 +373,10 @@ def scan(
             "--source securityhub reads the findings Security Hub aggregated: drop "
             "--demo/--organization/--account/--record/--replay."
         )
-    if (organization or account_ids) and (record or replay):
-        raise CliError("--record and --replay keep one account's scan: drop them.")
+    if (organization or account_ids) and replay:
+        raise CliError(
+            "--replay scans the accounts the recording holds: drop --organization/--account."
+        )
     given = ScopeOptions(organization, ous, excluded, account_ids, regions, role_name, external_id)
     if source == "checks" and not (demo or replay):
         # With --review: the options given become the review's scope, or its saved one is used.
@@ -352,11 +384,6 @@ def scan(
         organization, ous, excluded = scope.organization, scope.ous, scope.excluded
         account_ids, regions = scope.account_ids, scope.regions
         role_name, external_id = scope.role_name or None, scope.external_id or None
-        if scope.multi_account and record:
-            raise CliError(
-                "the review's scope spans accounts and --record keeps one account's scan: "
-                "drop --record."
-            )
     elif review_ref and not given.given:
         _scope_not_used(ctx, review_ref, "--demo" if demo else "--replay" if replay else "--source")
 
@@ -378,7 +405,7 @@ def scan(
             max_pool_connections=max(10, concurrency * 2),
         )
         if replay:
-            return _replay(replay, options, checks, concurrency, progress, cancel)
+            return _replay(replay, options, checks, concurrency, progress, cancel, on_account)
         from checks.recording import Recorder
 
         recorder = Recorder() if record else None
@@ -411,6 +438,7 @@ def scan(
         if organization or account_ids:
             from checks.accounts import (
                 AccountsError,
+                Members,
                 RoleOptions,
                 named_accounts,
                 organization_accounts,
@@ -428,16 +456,20 @@ def scan(
             role = RoleOptions(external_id=external_id)
             if role_name:
                 role = RoleOptions(role_name=role_name, external_id=external_id)
-            return run_accounts_scan(
-                aws,
-                targets,
-                checks,
-                role=role,
-                concurrency=concurrency,
-                progress=progress,
-                on_account=on_account,
-                cancel=cancel,
-            )
+            try:
+                return run_accounts_scan(
+                    aws,
+                    targets,
+                    checks,
+                    members=Members(aws, role, tap=recorder),
+                    concurrency=concurrency,
+                    progress=progress,
+                    on_account=on_account,
+                    cancel=cancel,
+                )
+            finally:  # an interrupted scan keeps what it received too
+                if recorder is not None and record is not None:
+                    _save_recording(recorder, aws, record, targets, role)
         try:
             return run_scan(aws, checks, concurrency=concurrency, progress=progress, cancel=cancel)
         finally:  # an interrupted scan keeps what it received too

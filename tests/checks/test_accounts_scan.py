@@ -616,3 +616,122 @@ def test_organization_checks_run_once_from_the_caller_in_a_multi_account_scan(
     per_account = {r.account_id for r in scan.results if r.check_id == "iam.password_policy"}
     assert per_account == {t.account_id for t in targets}
     assert [a.cause for a in scan.accounts] == ["", "", ""]  # the caller is a target itself
+
+
+# --- record and replay a multi-account scan ---------------------------------------------
+
+
+def test_a_multi_account_scan_records_and_replays_offline(
+    org: Org, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    import gzip
+    import socket
+
+    from checks.recording import (
+        RecordedRole,
+        Recorder,
+        load,
+        replay_accounts_scan,
+        save,
+    )
+
+    recorder = Recorder()
+    caller = connect(AwsOptions(regions=REGIONS), tap=recorder)
+    targets = [
+        t
+        for t in organization_accounts(caller)
+        if t.account_id in (ACCOUNT_ID, org.accounts["prod"], org.accounts["staging"])
+    ]
+    role = RoleOptions(external_id="pillar-shared-external-id")
+    members = Members(caller, role, tap=recorder)
+    checks = select((*CHECKS, "organizations.ou_structure"))
+    live = AccountsScan(caller, targets, checks, members=members).run()
+    assert members.assumed == 2
+    recording = recorder.recording(
+        caller.account_id,
+        caller.regions,
+        caller.home_region,
+        accounts=[(t.account_id, t.name) for t in targets],
+        role=RecordedRole(role.role_name, role.session_name, role.duration_s, True),
+    )
+    path = tmp_path / "org.json.gz"
+    save(recording, path)
+    text = gzip.decompress(path.read_bytes()).decode()
+    assert "pillar-shared-external-id" not in text  # keyed REDACTED
+    assert '"AssumeRole"' in text and "<SessionToken>REDACTED</SessionToken>" in text
+    assert {c.account for c in recording.calls} == {
+        "",
+        org.accounts["prod"],
+        org.accounts["staging"],
+    }
+
+    # The world changes after the recording: a replay still says what was recorded.
+    member_client(org.accounts["prod"], "iam").delete_login_profile(UserName="prod-alice")
+
+    # No network, no credentials, a broken AWS config: nothing of it is needed.
+    attempts: list[Any] = []
+
+    def refuse(*args: Any, **_: Any) -> Any:
+        attempts.append(args)
+        raise OSError("network access is blocked in this test")
+
+    for name in ("connect", "connect_ex"):
+        monkeypatch.setattr(socket.socket, name, refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    broken = tmp_path / "config"
+    broken.write_text("[profile nope]\nregion = nowhere\ncredential_process = /bin/false\n")
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_PROFILE", "nope")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(broken))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(broken))
+
+    replayed, replayer = replay_accounts_scan(load(path), checks)
+    assert attempts == []
+    assert replayer.misses == set()
+    assert replayed.accounts == live.accounts
+    by_account = lambda scan: {  # noqa: E731
+        a.account_id: [r.to_dict() for r in scan.results if r.account_id == a.account_id]
+        for a in scan.accounts
+    }
+    assert by_account(replayed) == by_account(live)
+    mfa = {r.account_id: r.status for r in replayed.results if r.check_id == "iam.console_mfa"}
+    assert mfa[org.accounts["prod"]] is Status.FAIL  # as recorded, not as moto is now
+
+
+def test_cli_records_and_replays_an_organization_scan(
+    org: Org, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    import json
+
+    from cli.main import main
+
+    def scan(*extra: str) -> dict[str, Any]:
+        args = ["scan", "--format", "json", *extra]
+        for pattern in CHECKS:
+            args += ["--check", pattern]
+        with pytest.raises(SystemExit) as exited:
+            main(args)
+        out, err = capsys.readouterr()
+        assert exited.value.code in (0, None), err
+        return dict(json.loads(out))
+
+    path = tmp_path / "org.json.gz"
+    regions = ["--region", "eu-west-1", "--region", "us-east-1"]
+    live = scan(
+        "--organization",
+        "--exclude-account",
+        org.accounts["excluded"],
+        *regions,
+        "--record",
+        str(path),
+    )
+    replayed = scan("--replay", str(path))
+    assert replayed["accounts"] == live["accounts"]
+    assert replayed["checks"] == live["checks"]
+    assert replayed["best_practices"] == live["best_practices"]
+    with pytest.raises(SystemExit) as exited:
+        main(["scan", "--replay", str(path), "--organization"])
+    assert exited.value.code == 1
+    assert "drop --organization/--account" in capsys.readouterr().err

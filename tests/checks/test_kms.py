@@ -94,3 +94,26 @@ def test_kms_key_policy_public(account):
     assert "Anyone allows" in result.failing[0].detail
     assert "statement 3 allows" in result.failing[0].detail
     assert conditioned["Arn"] in {r.id for r in result.resources}
+
+
+def test_key_rotation_unreported_state_or_spec_is_undecided(account):
+    # A key whose state or spec is not reported was silently left out (so PASS beside
+    # rotating keys): it is undecided.
+    stub = account.stub("kms", "eu-west-1")
+    stub.add_response("list_keys", {"Keys": [{"KeyId": "k1"}]})
+    stub.add_response("list_aliases", {"Aliases": []})
+    stub.add_response(
+        "describe_key",
+        {
+            "KeyMetadata": {
+                "KeyId": "k1",
+                "Arn": "arn:aws:kms:eu-west-1:1:key/k1",
+                "KeyManager": "CUSTOMER",
+            }
+        },
+        {"KeyId": "k1"},
+    )
+    stub.add_response("get_key_rotation_status", {"KeyRotationEnabled": False}, {"KeyId": "k1"})
+    result = account.run("kms.key_rotation")["eu-west-1"]
+    assert result.status is Status.UNKNOWN
+    assert result.resources[0].detail == "the key's state or spec is not reported"

@@ -439,3 +439,67 @@ def test_any_damaged_document_loads_or_is_refused_in_one_sentence(
 def test_base64_bodies_round_trip() -> None:
     reply = Reply(200, (), b"\xff\x00cbor")
     assert reply.to_dict()["body_base64"] == base64.b64encode(b"\xff\x00cbor").decode()
+
+
+def test_a_multi_account_recording_round_trips_and_is_validated() -> None:
+    from checks.recording import RecordedRole
+
+    role = RecordedRole("scan/PillarScan", "pillar-scan", 3600, True)
+    other = "210987654321"
+    calls = (
+        Call("", "sts", "eu-west-1", "AssumeRole", '{"ExternalId":"REDACTED"}', (Reply(200),)),
+        Call(other, "iam", "eu-west-1", "ListUsers", "{}", (Reply(200),)),
+    )
+    recording = Recording(
+        ACCOUNT,
+        ("eu-west-1",),
+        "eu-west-1",
+        datetime(2026, 12, 1, tzinfo=UTC),
+        calls,
+        accounts=((ACCOUNT, ""), (other, "[b]prod[/b]")),
+        role=role,
+    )
+    again = loads(dumps(recording))
+    assert (again.accounts, again.role) == (recording.accounts, role)
+    assert json.loads(gzip.decompress(dumps(recording)))["version"] == 2
+    assert json.loads(gzip.decompress(dumps(_recording(_identity()))))["version"] == 1
+
+    def damaged(**changes: Any) -> bytes:
+        document = json.loads(gzip.decompress(dumps(recording)))
+        document.update(changes)
+        return _packed(document)
+
+    for changes, sentence in [
+        ({"accounts": []}, "1 to 10,000 accounts"),
+        ({"accounts": [{"account_id": "12"}]}, "not 12 digits"),
+        ({"accounts": [{"account_id": ACCOUNT}] * 2}, "listed twice"),
+        ({"accounts": [{"account_id": ACCOUNT, "name": 7}]}, "account name"),
+        ({"role": None}, "names no role"),
+        ({"role": {**role.to_dict(), "role_name": "a b"}}, "not an IAM role name"),
+        ({"role": {**role.to_dict(), "duration_s": 60}}, "900 to 43200"),
+        ({"role": {**role.to_dict(), "external_id": "secret"}}, "true or false"),
+    ]:
+        with pytest.raises(RecordingError, match=sentence):
+            loads(damaged(**changes))
+
+
+def test_an_external_id_is_keyed_redacted() -> None:
+    import boto3
+    from botocore.stub import Stubber
+
+    recorder = Recorder()
+    sts = boto3.client(
+        "sts", region_name="eu-west-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    recorder.install(sts, "sts", "eu-west-1", "")
+    keys: list[Any] = []
+    sts.meta.events.register(  # after the recorder's own hook, which runs first
+        "before-parameter-build",
+        lambda context, **_: keys.append(context["pillar.recording"][0]),
+    )
+    with Stubber(sts) as stub:
+        stub.add_response("get_session_token", {})
+        sts.get_session_token(SerialNumber="arn:aws:iam::1:mfa/x", TokenCode="123456")
+    (key,) = keys
+    assert "123456" not in key[4] and "mfa/x" not in key[4]
+    assert json.loads(key[4]) == {"SerialNumber": "REDACTED", "TokenCode": "REDACTED"}

@@ -121,3 +121,23 @@ def test_managed_rules_follows_next_marker(account):
     assert result.status is Status.FAIL
     assert failing_ids(result) == {arn.format("one", "one")}
     assert len(result.resources) == 2
+
+
+def test_alb_web_acl_unreported_scheme_is_undecided(account):
+    # A load balancer whose scheme is not reported was left out (maybe internet-facing).
+    lb = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/odd/1"
+    elb = account.stub("elbv2", "eu-west-1")
+    elb.add_response(
+        "describe_load_balancers",
+        {
+            "LoadBalancers": [
+                {"LoadBalancerArn": lb, "LoadBalancerName": "odd", "Type": "application"}
+            ]
+        },
+    )
+    account.stub("wafv2", "eu-west-1").add_response(
+        "get_web_acl_for_resource", {}, {"ResourceArn": lb}
+    )
+    result = account.run("wafv2.alb_web_acl")["eu-west-1"]
+    assert result.status is Status.UNKNOWN
+    assert result.resources[0].detail == "odd: its scheme is not reported, no web ACL"

@@ -18,10 +18,11 @@ import pytest
 
 from checks.result import Cause, CheckResult, Resource, ScanResult, Status
 from questions import security_pillar
+from review.model import ScanScope
 from review.session import ReviewSession
 from review.store import ReviewStore
 from tui.app import PillarApp
-from tui.scanning import Progress, ScanSource
+from tui.scanning import AccountProgress, Progress, ScanSource
 
 HOSTILE_BUCKET = "[bold red]x[/]"
 HOSTILE_TAG = "evil\x1b]52;c;aGk=\x07name"
@@ -106,7 +107,11 @@ class FixedScanSource(ScanSource):
     """Returns `fixed_scan()` after reporting progress, like a real scan would."""
 
     def run(
-        self, progress: Progress, cancel: threading.Event, regions: tuple[str, ...] = ()
+        self,
+        progress: Progress,
+        cancel: threading.Event,
+        scope: ScanScope | None = None,
+        on_account: AccountProgress | None = None,
     ) -> ScanResult:
         scan = fixed_scan()
         for index, result in enumerate(scan.results, start=1):

@@ -736,6 +736,7 @@ class ReviewScreen(Screen[None]):
 
     def _scan(self, *, auto: bool) -> None:
         """Run the checks (scan screen); the evidence is stored with the review."""
+        from review.scope import scope_of
         from tui.screens.scan import ScanScreen
 
         if self.read_only:
@@ -747,7 +748,8 @@ class ReviewScreen(Screen[None]):
                 self._submit(lambda s: s.attach_evidence(scan))
 
         source = self.pillar_app.scan_source
-        self.app.push_screen(ScanScreen(source, self.review.regions, auto_continue=auto), finished)
+        scope = scope_of(self.review)  # the review's scope (its regions if none was saved)
+        self.app.push_screen(ScanScreen(source, scope, auto_continue=auto), finished)
 
     def action_attach_scans(self) -> None:
         """Pick scan files; merged into the evidence, proposals for unanswered practices."""
