@@ -75,17 +75,21 @@ async def test_evidence_is_grouped_by_account(store: ReviewStore) -> None:
         screen = await opened(pilot, app)
         assert screen.selected_bp == "SEC02-BP01"
         text = panel_text(screen)
-        # The roll-up first, then one group per account in scan order, the one not
-        # scanned with its cause.
+        # The roll-up first, then one group per account: failing, undecided, passing
+        # (folded: a header line), not scanned with its cause.
         assert "Across 4 scanned accounts: not met in 2 (prod-a 111111111111," in text
         assert "met in 1; undecided in 1. 1 account not scanned." in text
-        positions = [text.index(a.account_id, text.index("Across")) for a in ACCOUNTS]
+        groups = text.split("not scanned.", 1)[1]
+        order = ["111111111111", "222222222222", "555555555555", "333333333333", "444444444444"]
+        positions = [groups.index(account) for account in order]
         assert positions == sorted(positions)
+        assert "Nothing fails or is undecided here" in groups
         assert "prod-a 111111111111 · 1 FAIL · 1 PASS" in text
         assert "222222222222 · 2 FAIL" in text
         assert f"log-archive 444444444444 · not scanned: {NOT_SCANNED_CAUSE}" in text
         assert "555555555555 · 1 PASS · 1 UNKNOWN" in text
-        assert text.count("STATUS") == 4  # a table per scanned account with results
+        assert text.count("STATUS") == 3  # a table per account that fails or is undecided
+        assert "333333333333 · 2 PASS" in text  # folded: its header only
         # The best-practice table counts accounts, not resources.
         cell = screen.query_one(BestPracticeTable).lines[0].evidence.plain
         assert cell == "✗ 2 of 4 accounts fail"
@@ -130,6 +134,8 @@ async def test_keyboard_filter_cycles_accounts_and_resets(store: ReviewStore) ->
             assert not any(other in shown for other in others), (screen.account_filter, shown)
             number = seen.index(screen.account_filter) + 1
             assert f"account {number} of 5" in title_of(screen)
+            if screen.account_filter == "333333333333":  # folded in the all view
+                assert "STATUS" in shown
             picker = screen.query_one("#account-filter", Select)
             assert picker.value == screen.account_filter
         assert seen == [a.account_id for a in ACCOUNTS]
@@ -147,7 +153,7 @@ async def test_keyboard_filter_cycles_accounts_and_resets(store: ReviewStore) ->
         await pilot.pause()
         assert screen.account_filter is None
         assert screen.query_one("#account-filter", Select).value == Select.NULL
-        assert panel_text(screen).count("STATUS") == 4
+        assert panel_text(screen).count("STATUS") == 3
 
 
 async def test_mouse_picks_an_account(store: ReviewStore) -> None:

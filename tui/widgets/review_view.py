@@ -420,7 +420,7 @@ def evidence_renderable(view: EvidenceView) -> Group:
         )
     elif view.accounts:
         parts.append(accounts_summary(view.accounts))
-        parts += by_account(view.shown_accounts)
+        parts += by_account(view.shown_accounts, one=view.account is not None)
     else:
         parts.append(evidence_table(view.results))
     if view.results and bp.evidence_role.value == "signal":
@@ -479,11 +479,33 @@ def account_header(entry: AccountEvidence) -> Rule:
     return Rule(title, align="left", style="dim")
 
 
-def by_account(accounts: tuple[AccountEvidence, ...]) -> list[RenderableType]:
+def _attention(entry: AccountEvidence) -> int:
+    """Where an account's group goes when every account is shown: failing first, then
+    undecided or advisory, then passing, then without results, then not scanned."""
+    if not entry.account.scanned:
+        return 4
+    if entry.failed:
+        return 0
+    if entry.unknown or entry.advisory:
+        return 1
+    return 2 if entry.results else 3
+
+
+def by_account(accounts: tuple[AccountEvidence, ...], one: bool = False) -> list[RenderableType]:
+    """A group per account. Every account (`one` False): the ones that need attention
+    first, with their checks; accounts where nothing fails, is undecided or advisory are
+    one header line each (their checks are a key press away: c). One account: its checks."""
     parts: list[RenderableType] = []
-    for entry in accounts:
+    folded = False
+    for entry in accounts if one else sorted(accounts, key=_attention):
+        quiet = _attention(entry) >= 2
+        if quiet and not one and not folded and entry.results:
+            folded = True
+            parts.append(
+                Text("Nothing fails or is undecided here (c: one account's checks):", style="dim")
+            )
         parts.append(account_header(entry))
-        if entry.results:
+        if entry.results and (one or not quiet):
             parts.append(evidence_table(entry.results))
     return parts
 
