@@ -107,7 +107,12 @@ def render_table(scan: ScanResult, console: Any, show_passing: bool = False) -> 
             console.print(line)
     console.print(
         Text(
-            f"account {scan.account_id}, {len(scan.regions)} region(s), "
+            (
+                f"{len(scan.scanned_accounts())} account(s) from {scan.account_id}"
+                if many
+                else f"account {scan.account_id}"
+            )
+            + f", {len(scan.regions)} region(s), "
             f"{len(scan.results)} results in {scan.duration_s:.1f}s: {summary}"
             + (" (cancelled: partial results)" if scan.cancelled else "")
         )

@@ -364,6 +364,27 @@ def test_cli_scan_organization_json(org: Org, capsys: pytest.CaptureFixture[str]
     assert "--organization" in capsys.readouterr().err
 
 
+def test_cli_scan_organization_table_counts_accounts(
+    org: Org, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cli.main import main
+
+    args = ["scan", "--organization", "--exclude-account", org.accounts["excluded"]]
+    args += ["--region", "eu-west-1"]
+    for pattern in CHECKS:
+        args += ["--check", pattern]
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    out, err = capsys.readouterr()
+    assert exited.value.code in (0, None), err
+    scanned = [line for line in out.splitlines() if "account(s) scanned" in line]
+    assert len(scanned) == 1
+    count = int(scanned[0].split()[0])
+    assert count >= 2
+    summary = [line for line in out.splitlines() if "region(s)" in line]
+    assert summary and summary[-1].startswith(f"{count} account(s) from "), summary
+
+
 GUARDRAIL_SCP = {
     "Version": "2012-10-17",
     "Statement": [
