@@ -208,34 +208,26 @@ def _manual(r: Found) -> bool:
     return bool(r.get("SnapshotType") == "manual")  # only manual snapshots can be shared
 
 
-SNAPSHOTS = Resources(
-    Call("rds", "DescribeDBSnapshots", "DBSnapshots"),
-    keep=_manual,
-    details={
-        "attributes": Call(
-            "rds",
-            "DescribeDBSnapshotAttributes",
-            "DBSnapshotAttributesResult",
-            each=lambda r: {"DBSnapshotIdentifier": r.get("DBSnapshotIdentifier")},
-        )
-    },
-    id=("DBSnapshotArn", "DBSnapshotIdentifier"),
-    kind="snapshot",
-)
-CLUSTER_SNAPSHOTS = Resources(
-    Call("rds", "DescribeDBClusterSnapshots", "DBClusterSnapshots"),
-    keep=_manual,
-    details={
-        "attributes": Call(
-            "rds",
-            "DescribeDBClusterSnapshotAttributes",
-            "DBClusterSnapshotAttributesResult",
-            each=lambda r: {"DBClusterSnapshotIdentifier": r.get("DBClusterSnapshotIdentifier")},
-        )
-    },
-    id=("DBClusterSnapshotArn", "DBClusterSnapshotIdentifier"),
-    kind="cluster snapshot",
-)
+def _snapshots(noun: str, kind: str) -> Resources:
+    """Manual snapshots of one kind (noun "DB" or "DBCluster") with their attributes."""
+    return Resources(
+        Call("rds", f"Describe{noun}Snapshots", f"{noun}Snapshots"),
+        keep=_manual,
+        details={
+            "attributes": Call(
+                "rds",
+                f"Describe{noun}SnapshotAttributes",
+                f"{noun}SnapshotAttributesResult",
+                each=lambda r: {f"{noun}SnapshotIdentifier": r.get(f"{noun}SnapshotIdentifier")},
+            )
+        },
+        id=(f"{noun}SnapshotArn", f"{noun}SnapshotIdentifier"),
+        kind=kind,
+    )
+
+
+SNAPSHOTS = _snapshots("DB", "snapshot")
+CLUSTER_SNAPSHOTS = _snapshots("DBCluster", "cluster snapshot")
 
 
 @per_resource(
