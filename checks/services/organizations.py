@@ -319,7 +319,9 @@ def scp_guardrails(ctx: Context) -> Outcome:
 def organization_trail(ctx: Context) -> Outcome:
     if organization(ctx) is None:
         return not_applicable("the account is not in an AWS Organization")
-    trails = ctx.call("cloudtrail", "describe_trails", includeShadowTrails=True)
+    # includeShadowTrails defaults to true, so a trail homed in another region is listed
+    # too; sent without it, the call is shared with the cloudtrail checks' own.
+    trails = ctx.call("cloudtrail", "describe_trails")
     found: list[Resource] = []
     for trail in trails.get("trailList", []):
         if not trail.get("IsOrganizationTrail"):
@@ -413,9 +415,10 @@ def organization_zone(ctx: Context) -> Outcome:
     def read(org: dict[str, Any]) -> Outcome:
         found: list[Resource] = []
         for region in ctx.regions or (ctx.region,):
-            analyzers = ctx.call(
-                "accessanalyzer", "list_analyzers", type="ORGANIZATION", region=region
-            ).get("analyzers", [])
+            # Unfiltered (the type is checked below): shared with accessanalyzer.enabled.
+            analyzers = ctx.call("accessanalyzer", "list_analyzers", region=region).get(
+                "analyzers", []
+            )
             found += [
                 passed(str(a.get("arn")), f"organization analyzer active in {region}")
                 for a in analyzers

@@ -498,10 +498,17 @@ def test_access_analyzer_organization_zone(org: Org) -> None:
                         "type": "ORGANIZATION",
                         "createdAt": datetime(2026, 1, 1, tzinfo=UTC),
                         "status": "ACTIVE" if region == "eu-west-1" else "CREATING",
-                    }
+                    },
+                    {  # listed unfiltered: an account analyzer is not the organization's
+                        "arn": f"arn:aws:access-analyzer:{region}:{ACCOUNT_ID}:analyzer/acct",
+                        "name": "acct",
+                        "type": "ACCOUNT",
+                        "createdAt": datetime(2026, 1, 1, tzinfo=UTC),
+                        "status": "ACTIVE",
+                    },
                 ]
             },
-            {"type": "ORGANIZATION"},
+            {},
         )
         stub.activate()
         stubs.append(stub)
@@ -581,7 +588,7 @@ def test_organization_checks_are_not_applicable_from_a_member_account(org: Org) 
     stubs = []
     for region in REGIONS:  # moto lacks Access Analyzer: a member has no organization analyzer
         stub = Stubber(member.clients.get("accessanalyzer", region))
-        stub.add_response("list_analyzers", {"analyzers": []}, {"type": "ORGANIZATION"})
+        stub.add_response("list_analyzers", {"analyzers": []}, {})
         stub.activate()
         stubs.append(stub)
     results = {r.check_id: r for r in run_scan(member, ORGANIZATION_CHECKS).results}
