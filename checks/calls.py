@@ -196,9 +196,14 @@ def classify(error: BaseException, action: str) -> CallFailed:
                 action,
                 code,
             )
-        if code in _UNSUPPORTED or (
-            (code in {"404", "NotFound"} or status == 404)
-            and ("not yet implemented" in lowered or "not implemented" in lowered)
+        if code in _UNSUPPORTED or code == "501" or status == 501:
+            # HTTP 501 Not Implemented: the endpoint says so itself, whatever its body.
+            where = " (HTTP 501)" if code not in _UNSUPPORTED else ""
+            return CallFailed(
+                Cause.UNSUPPORTED, f"the endpoint does not implement {action}{where}", action, code
+            )
+        if (code in {"404", "NotFound"} or status == 404) and (
+            "not yet implemented" in lowered or "not implemented" in lowered
         ):
             return CallFailed(
                 Cause.UNSUPPORTED, f"the endpoint does not implement {action}", action, code
@@ -239,6 +244,15 @@ def classify(error: BaseException, action: str) -> CallFailed:
         | bx.ConnectionClosedError,
     ):
         return CallFailed(Cause.TIMEOUT, f"{action}: endpoint unreachable or too slow", action)
+    from botocore.parsers import ResponseParserError
+
+    if isinstance(error, ResponseParserError):
+        # Not an AWS answer (a proxy's page, an emulator's plain text): never quote it.
+        return CallFailed(
+            Cause.ERROR,
+            f"the endpoint's answer to {action} is not a valid AWS response",
+            action,
+        )
     if isinstance(error, bx.UnknownServiceError | bx.DataNotFoundError):
         return CallFailed(Cause.UNSUPPORTED, f"botocore does not know {action}", action)
     return CallFailed(

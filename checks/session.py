@@ -56,6 +56,18 @@ def custom_endpoint(options: AwsOptions) -> str | None:
     return options.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
 
 
+def plain_server_error(response_dict: dict[str, Any], **kwargs: Any) -> None:
+    """`before-parse` handler: a 5xx whose body is plain text (an emulator's or a proxy's
+    message, not an AWS error document) is parsed as botocore's generic error: its HTTP
+    status as code, never the text. Without this, XML protocols fail to parse it
+    (ResponseParserError quoting the body) and the status is lost."""
+    body = response_dict.get("body")
+    if int(response_dict.get("status_code") or 0) < 500 or not isinstance(body, bytes):
+        return
+    if not body.lstrip().startswith((b"<", b"{")):
+        response_dict["body"] = b""
+
+
 def strip_account_host_prefix(request: Any, **kwargs: Any) -> None:
     """`before-sign.s3-control` handler: drop the `<account-id>.` host label on custom hosts.
 
@@ -135,6 +147,7 @@ class ClientPool:
         for method in client.meta.method_to_api_mapping:
             client.can_paginate(method)
             break
+        client.meta.events.register("before-parse", plain_server_error)
         if service == "s3control":
             client.meta.events.register("before-sign.s3-control", strip_account_host_prefix)
         if self.tap is not None:

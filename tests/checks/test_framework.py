@@ -365,6 +365,57 @@ def test_throttling_ends_unknown_after_bounded_retries():
     assert _Throttler.hits == 2  # bounded attempts (max_attempts=2), then UNKNOWN
 
 
+class _Unimplemented(BaseHTTPRequestHandler):
+    """An emulator that answers every call 501 in plain text (no AWS error shape)."""
+
+    BODY = b"emulator cannot answer this: AttributeError"
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(501)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(self.BODY)))
+        self.end_headers()
+        self.wfile.write(self.BODY)
+
+    do_GET = do_POST
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("check_id", "action"),
+    [
+        ("accessanalyzer.enabled", "access-analyzer:ListAnalyzers"),  # rest-json
+        ("ec2.allowed_images", "ec2:GetAllowedImagesSettings"),  # ec2 (XML)
+        ("iam.password_policy", "iam:GetAccountPasswordPolicy"),  # query (XML)
+    ],
+)
+def test_an_endpoint_answering_501_does_not_implement_the_call(check_id, action):
+    all_checks()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Unimplemented)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        aws = _aws_at(f"http://127.0.0.1:{server.server_port}", max_attempts=1)
+        result = run_scan(aws, [REGISTRY[check_id]]).results[0]
+    finally:
+        server.shutdown()
+    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.UNSUPPORTED), result.reason
+    assert result.reason == f"the endpoint does not implement {action} (HTTP 501)"
+
+
+def test_an_answer_that_is_not_aws_is_one_sentence():
+    from botocore.parsers import ResponseParserError
+
+    error = ResponseParserError("Unable to parse response (syntax error), invalid XML: b'<x'")
+    failed = classify(error, "ec2:DescribeImages")
+    assert failed.cause is Cause.ERROR
+    assert (
+        failed.message == "the endpoint's answer to ec2:DescribeImages is not a valid AWS response"
+    )
+
+
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
