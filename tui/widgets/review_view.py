@@ -457,7 +457,7 @@ def accounts_summary(accounts: tuple[AccountEvidence, ...]) -> Text:
         text.append(f"not met in {len(failing)}", style="red")
         text.append_text(_named(failing))
     else:
-        text.append("not met in none", style="green")
+        text.append("not met in 0", style="green")
     text.append(f"; met in {len(met)}; undecided in {len(open_)}")
     skipped = len(accounts) - len(scanned)
     text.append(f". {plural(skipped, 'account')} not scanned." if skipped else ".")
