@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Select, Static
 
 from checks.result import Proposal, ScanResult
 from questions import Pillar, Question
-from review.model import AnswerStatus, Responses, Review, notes_warning
+from review.model import AnswerStatus, Responses, Review, ScanScope, notes_warning
 from review.risk import effective_status, review_risk
 from review.session import AppliedProposals
 from review.vocabulary import ANSWER_LABEL
@@ -145,6 +145,15 @@ class ReviewScreen(Screen[None]):
             id="review.scan",
             show=False,
             tooltip="Run the checks again and refresh the evidence",
+        ),
+        Binding(
+            "S",
+            "edit_scope",
+            "scan scope…",
+            id="review.scope",
+            show=False,
+            tooltip="Choose the accounts (one, the organization's, or a list), regions and "
+            "role that scans of this review cover",
         ),
         Binding("s", "summary", "summary", id="review.summary", show=False),
         Binding("l", "plan", "plan", id="review.plan", show=False),
@@ -749,7 +758,47 @@ class ReviewScreen(Screen[None]):
 
         source = self.pillar_app.scan_source
         scope = scope_of(self.review)  # the review's scope (its regions if none was saved)
-        self.app.push_screen(ScanScreen(source, scope, auto_continue=auto), finished)
+        self.app.push_screen(
+            ScanScreen(source, scope, auto_continue=auto, edit_scope=self._edit_scope),
+            finished,
+        )
+
+    def action_edit_scope(self) -> None:
+        self._flush_notes()
+        self._edit_scope(lambda scope: None)
+
+    def _edit_scope(self, then: Callable[[ScanScope], None]) -> None:
+        """Open the scope form; a saved choice is stored with the review, and `then` gets
+        the scope scans now cover (the review's regions again once the scope is forgotten)."""
+        from review.scope import describe_scope, regions_phrase, scope_of
+        from tui.screens.scope import ScopeEdit, ScopeScreen
+
+        if self.read_only:
+            self.notify("This review is open read-only: its scan scope cannot be changed.")
+            return
+        review = self.review
+
+        def chosen(edit: ScopeEdit | None) -> None:
+            if edit is None:
+                return
+            saved = edit.scope
+
+            def done(updated: Review) -> None:
+                covered = scope_of(updated)
+                self.notify(
+                    f"Scans of this review cover {describe_scope(covered)}."
+                    if saved is not None
+                    else "Scope forgotten: scans cover the account of the credentials used, "
+                    f"{regions_phrase(covered)}."
+                )
+                then(covered)
+
+            self._submit(lambda s: s.set_scan_scope(saved), then=done)
+
+        self.app.push_screen(
+            ScopeScreen(scope_of(review), saved=review.scan_scope is not None, title=review.name),
+            chosen,
+        )
 
     def action_attach_scans(self) -> None:
         """Pick scan files; merged into the evidence, proposals for unanswered practices."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import work
@@ -81,15 +82,24 @@ class ScanScreen(Screen[ScanResult | None]):
         Binding("escape", "cancel", "cancel / back", id="scan.cancel"),
         Binding("enter", "done", "continue", id="scan.done"),
         Binding("f", "fix_profile", "fix profile", id="scan.fix", show=False),
+        Binding("s", "change_scope", "change scope", id="scan.scope"),
     ]
 
     def __init__(
-        self, source: ScanSource, scope: ScanScope, *, auto_continue: bool = False
+        self,
+        source: ScanSource,
+        scope: ScanScope,
+        *,
+        auto_continue: bool = False,
+        edit_scope: Callable[[Callable[[ScanScope], None]], None] | None = None,
     ) -> None:
         super().__init__()
         self.auto_continue = auto_continue
         self.source = source
         self.scope = scope
+        # Before a scan of many accounts starts: opens the review's scope form, saves the
+        # choice and calls back with the scope scans now cover.
+        self.edit_scope = edit_scope
         self.many = scope.multi_account and not source.demo
         self.started = not self.many or auto_continue  # many accounts: enter starts it
         self.cancel_event = threading.Event()
@@ -101,8 +111,9 @@ class ScanScreen(Screen[ScanResult | None]):
         yield Static(Text(f"Scanning {what}"), classes="screen-title")
         with Vertical(id="scan-box"):
             yield Static(Text(self._preparing() if self.started else ""), id="scan-status")
-            if self.many:
-                yield Static(Text(""), id="scan-accounts")
+            accounts = Static(Text(""), id="scan-accounts")
+            accounts.display = self.many
+            yield accounts
             yield ProgressBar(id="scan-progress", show_eta=False)
             yield Static(Text(""), id="scan-summary")
             yield Static(
@@ -121,15 +132,45 @@ class ScanScreen(Screen[ScanResult | None]):
             self._run(self.source, self.scope, self.cancel_event)
             return
         self.query_one("#scan-progress", ProgressBar).display = False  # nothing runs yet
+        self._ask()
+
+    def _ask(self) -> None:
+        """Before a scan of many accounts: what it will cover, and the keys."""
+        what = safe_line(self.source.describe(self.scope), 300)
+        self.query_one(".screen-title", Static).update(Text(f"Scanning {what}"))
         self.query_one("#scan-status", Static).update(
             Text(
-                f"Scan {safe_line(self.source.describe(self.scope), 300)}?\n"
-                "Pillar assumes the role in each account but yours (read-only calls only).",
+                f"Scan {what}?\n"
+                + (
+                    "Pillar assumes the role in each account but yours (read-only calls only)."
+                    if self.many
+                    else "Read-only calls only."
+                ),
             )
         )
+        change = " · s: change the scope" if self.edit_scope is not None else ""
         self.query_one("#scan-hint", Static).update(
-            Text("enter: start the scan · esc: back to the review", style="bold")
+            Text(f"enter: start the scan{change} · esc: back to the review", style="bold")
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "change_scope":
+            return self.edit_scope is not None and not self.started
+        return True
+
+    def action_change_scope(self) -> None:
+        if self.edit_scope is None or self.started:
+            return
+
+        def changed(scope: ScanScope) -> None:
+            if self.started:
+                return
+            self.scope = scope
+            self.many = scope.multi_account and not self.source.demo
+            self.query_one("#scan-accounts", Static).display = self.many
+            self._ask()
+
+        self.edit_scope(changed)
 
     def _start(self) -> None:
         self.started = True
