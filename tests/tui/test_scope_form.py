@@ -51,11 +51,11 @@ async def test_named_accounts_are_saved_with_the_review(store: ReviewStore) -> N
         # A review without a scope: its own account, in its regions.
         assert form.query_one("#mode", RadioSet).pressed_button.id == "caller"  # type: ignore[union-attr]
         assert form.query_one("#regions", Input).value == "eu-west-1"
-        assert form.query_one("#accounts", Input).disabled
+        assert form.query_one("#accounts", Input).has_class("-unused")
         assert form.query_one("#external", Input).password  # never shown on a shared screen
         await pilot.click("#accounts-mode")
-        assert not form.query_one("#accounts", Input).disabled
-        assert form.query_one("#ous", Input).disabled
+        assert not form.query_one("#accounts", Input).has_class("-unused")
+        assert form.query_one("#ous", Input).has_class("-unused")
         form.query_one("#accounts", Input).focus()
         await pilot.press(*"12345")
         await pilot.pause()
@@ -144,10 +144,19 @@ async def test_keyboard_only(store: ReviewStore) -> None:
     async with app.run_test(size=(120, 45)) as pilot:
         form = await open_form(pilot, app)
         # The choice has the focus and its highlight: one step down is "These accounts".
-        assert app.focused is form.query_one("#mode", RadioSet)
-        await pilot.press("down", "space", "tab")
+        mode = form.query_one("#mode", RadioSet)
+        assert app.focused is mode
+        await pilot.press("down", "space")
+        assert form._chosen() == "accounts"
+        await pilot.press("up", "space")
+        assert form._chosen() == "organization"
+        # The tab order is the same whatever is chosen; typing account ids chooses them.
+        await pilot.press("tab", "tab", "tab")
         assert app.focused is form.query_one("#accounts", Input)
-        await pilot.press(*PROD, "enter")
+        await pilot.press(*PROD)
+        assert form._chosen() == "accounts"
+        assert "1 account (111111111111)" in text_of(form, "#scope-preview")
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         await settle(pilot, app)
     assert store.load(review_id).scan_scope == scan_scope(account_ids=[PROD])

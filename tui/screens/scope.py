@@ -139,18 +139,33 @@ class ScopeScreen(ModalScreen[ScopeEdit | None]):
         return "organization" if pressed.id == "organization" else "accounts"
 
     def _enable(self, mode: str) -> None:
-        for widget_id in ORGANIZATION_ONLY:
-            self.query_one(f"#{widget_id}", Input).disabled = mode != "organization"
-        for widget_id in ACCOUNTS_ONLY:
-            self.query_one(f"#{widget_id}", Input).disabled = mode != "accounts"
-        for widget_id in MANY_ONLY:
-            self.query_one(f"#{widget_id}", Input).disabled = mode == "caller"
+        """Fields that do not apply to the chosen accounts are dimmed, not disabled: the
+        tab order stays the same whatever is chosen (a key typed right after a choice
+        must not land in a field that was skipped a moment before)."""
+        unused = {
+            **{w: mode != "organization" for w in ORGANIZATION_ONLY},
+            **{w: mode != "accounts" for w in ACCOUNTS_ONLY},
+            **{w: mode == "caller" for w in MANY_ONLY},
+        }
+        for widget_id, off in unused.items():
+            self.query_one(f"#{widget_id}", Input).set_class(off, "-unused")
+
+    def _choose(self, button_id: str) -> None:
+        button = self.query_one(f"#{button_id}", RadioButton)
+        if not button.value:
+            button.value = True  # the RadioSet turns the others off and says Changed
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self._enable(self._chosen())
         self._preview()
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        # Typing OUs or excluded accounts means the organization; account ids, a list.
+        typed = event.input.has_focus and event.value.strip()
+        if typed and event.input.id in ORGANIZATION_ONLY and self._chosen() != "organization":
+            self._choose("organization")
+        elif typed and event.input.id in ACCOUNTS_ONLY and self._chosen() != "accounts":
+            self._choose("accounts-mode")
         self._preview()
 
     # --- the scope the form says ----------------------------------------------------------
