@@ -6,6 +6,7 @@ profile and endpoint belong to this machine, so they live here, on the app.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,10 @@ class ScanSource:
     def label(self) -> str:
         if self.demo:
             return "the simulated demo account"
-        return f"AWS profile {self.profile}" if self.profile else "your default AWS credentials"
+        who = f"AWS profile {self.profile}" if self.profile else "your default AWS credentials"
+        # An emulator or proxy said out loud: nobody should mistake it for their AWS.
+        endpoint = self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+        return f"{who} at {endpoint}" if endpoint else who
 
     def describe(self, scope: ScanScope) -> str:
         """What a scan of `scope` covers, in one line (the scan screen's title).

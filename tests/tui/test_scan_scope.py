@@ -180,3 +180,14 @@ async def test_cancel_keeps_the_accounts_that_finished(
     for other in (org.staging, org.sandbox):
         assert states[other].status is AccountState.NOT_SCANNED
         assert "cancelled" in states[other].cause
+
+
+def test_the_scan_names_a_custom_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    assert ScanSource().label == "your default AWS credentials"
+    assert ScanSource(profile="audit").label == "AWS profile audit"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
+    assert ScanSource().label == "your default AWS credentials at http://127.0.0.1:5000"
+    local = ScanSource(profile="audit", endpoint_url="http://localhost:4566")
+    assert local.label == "AWS profile audit at http://localhost:4566"
+    assert ScanSource(demo=True).label == "the simulated demo account"
