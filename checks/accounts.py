@@ -68,7 +68,8 @@ REPLAY_EXPIRY = datetime(2999, 1, 1, tzinfo=UTC)
 TaskProgress = Callable[[int, int, str, str], None]
 """progress(done, total, check_id, where) after each task; where is 'account region'."""
 AccountProgress = Callable[[int, int, str], None]
-"""accounts(done, total, current) when an account starts or ends; current is its label."""
+"""accounts(done, total, current) when an account starts or ends; current: the labels of
+the accounts being scanned now, comma separated (untrusted text)."""
 
 
 class AccountsError(Exception):
@@ -537,6 +538,13 @@ class AccountsScan:
             )
             return
         self._events.put(("start", run))
+        try:
+            self._scan_started(run, pool)
+        finally:
+            self._events.put(("end", run))  # queued in order: "now" never lists it again
+
+    def _scan_started(self, run: _AccountRun, pool: ThreadPoolExecutor) -> None:
+        target = run.target
         own = target.account_id == self.caller.account_id
         try:
             aws = self.caller if own else self.members.open(target)
@@ -611,7 +619,10 @@ class AccountsScan:
                 if kind == "start":
                     current.append(payload.target.label)
                     if self.on_account is not None:
-                        self.on_account(done_accounts, total_accounts, payload.target.label)
+                        self.on_account(done_accounts, total_accounts, ", ".join(current))
+                elif kind == "end":  # reported with the count, once its future is done
+                    if payload.target.label in current:
+                        current.remove(payload.target.label)
                 elif kind == "skip":
                     done_tasks += payload[1]
                     if self.progress is not None:
@@ -635,8 +646,7 @@ class AccountsScan:
                     if run.target.label in current:
                         current.remove(run.target.label)
                     if self.on_account is not None:
-                        now = current[-1] if current else ""
-                        self.on_account(done_accounts, total_accounts, now)
+                        self.on_account(done_accounts, total_accounts, ", ".join(current))
                 if self.cancel.is_set():
                     break
         except KeyboardInterrupt:

@@ -19,7 +19,8 @@ Progress = Callable[[int, int, str, str], None]
 """progress(done, total, check_id, where) after each check x region task."""
 AccountProgress = Callable[[int, int, str], None]
 """on_account(done, total, current) when an account starts or ends (many accounts only);
-`current` is the account's label ('id (name)'), untrusted text."""
+`current` is the label ('id (name)') of each account being scanned now, comma separated,
+untrusted text."""
 
 
 @dataclass

@@ -146,7 +146,7 @@ def _run_with_progress(run: Any, quiet: bool) -> ScanResult:
         def on_account(done: int, total: int, current: str) -> None:
             from review.text import safe_line
 
-            now = f", now {safe_line(current, 40)}" if current else ""
+            now = f", now {safe_line(current, 80)}" if current else ""
             accounts[0] = f"accounts {done}/{total}{now}"
 
         return run(progress, cancel, on_account)  # type: ignore[no-any-return]

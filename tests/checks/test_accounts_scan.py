@@ -17,6 +17,7 @@ import pytest
 
 from checks import guard
 from checks.accounts import (
+    ACCOUNTS_AT_ONCE,
     AccountsError,
     AccountsScan,
     Members,
@@ -215,7 +216,14 @@ def test_each_finding_in_its_own_account_only(org: Org) -> None:
     rollup = scan.rollup(pillar, "SEC02-BP01")
     assert "iam.console_mfa fails in 1 of 3 accounts" in rollup.summary()
     assert scan.proposal(pillar, "SEC02-BP01") is Proposal.NOT_MET
-    assert accounts_progress[-1][:2] == (4, 4)
+    assert accounts_progress[-1] == (4, 4, "")  # nothing left running
+    # "now" names every account being scanned at that moment: each scanned one appears,
+    # never more at once than the scan opens.
+    labels = {t.account_id: t.label for t in targets}
+    for name in ("management", "prod", "staging"):
+        assert any(labels[org.accounts[name]] in now for _, _, now in accounts_progress)
+    for _, _, now in accounts_progress:
+        assert sum(label in now for label in labels.values()) <= ACCOUNTS_AT_ONCE
 
 
 def test_cancel_keeps_what_finished(org: Org) -> None:

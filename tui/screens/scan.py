@@ -221,7 +221,7 @@ class ScanScreen(Screen[ScanResult | None]):
             line = Text(f"accounts {message.accounts_done} / {message.accounts_total}")
             if message.account:
                 line.append("   now ")
-                line.append(safe_line(message.account, 80), style="bold")
+                line.append(safe_line(message.account, 160), style="bold")
             self.query_one("#scan-accounts", Static).update(line)
         if not message.total:
             return
