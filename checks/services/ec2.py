@@ -3,8 +3,10 @@ endpoints, EBS encryption and snapshots, VPN."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from checks.calls import CallFailed
 from checks.declare import (
     Call,
     Fail,
@@ -290,12 +292,58 @@ def vpc_endpoints(r: Found) -> Judgement:
     return Pass("no S3 or DynamoDB endpoint: calls to them leave through NAT or IGW")
 
 
-def open_to_world(group: dict[str, Any]) -> tuple[list[str], list[str]]:
+# A customer-managed prefix list is a source like a CIDR: one holding 0.0.0.0/0 or ::/0
+# opens the rule to the whole internet. Read only for groups whose rules name one.
+PREFIX_LIST_ENTRIES = Call("ec2", "GetManagedPrefixListEntries", "Entries")
+
+
+@dataclass
+class PrefixLists:
+    """The CIDRs of the prefix lists some security groups name, and those not readable."""
+
+    cidrs: dict[str, list[str]] = field(default_factory=dict)
+    unread: dict[str, str] = field(default_factory=dict)  # id -> why
+
+    def label(self, source: str) -> str:
+        """'0.0.0.0/0', or 'pl-1234 (holds 0.0.0.0/0)' for a prefix list."""
+        world = [c for c in self.cidrs.get(source, []) if netrules.is_world(c)]
+        return f"{source} (holds {'/'.join(world)})" if world else source
+
+    def unread_of(self, group: dict[str, Any]) -> list[str]:
+        named = {rule.source for rule in netrules.sg_rules(group)}
+        return [f"{pl}: {why}" for pl, why in self.unread.items() if pl in named]
+
+
+def prefix_lists(r: Found, groups: list[dict[str, Any]]) -> PrefixLists:
+    """Read the entries of every prefix list the groups' inbound rules name (once each);
+    a list that cannot be read is remembered with the reason, never taken as closed."""
+    found = PrefixLists()
+    for group in groups:
+        for rule in netrules.sg_rules(group):
+            pl = rule.source
+            if not pl.startswith("pl-") or pl in found.cidrs or pl in found.unread:
+                continue
+            try:
+                entries = r.read(PREFIX_LIST_ENTRIES, PrefixListId=pl) or []
+            except CallFailed as error:
+                found.unread[pl] = error.message
+                continue
+            found.cidrs[pl] = [str(e.get("Cidr")) for e in entries if isinstance(e, dict)]
+    return found
+
+
+def open_to_world(
+    group: dict[str, Any], lists: PrefixLists | None = None
+) -> tuple[list[str], list[str]]:
     """(risky exposures, other exposures) of a security group's inbound rules from the
-    whole internet (IPv4 or IPv6), grouped by protocol and port range."""
+    whole internet (IPv4 or IPv6, directly or through a prefix list), grouped by protocol
+    and port range."""
+    lists = lists or PrefixLists()
     by_range: dict[tuple[str, int, int], list[str]] = {}
-    for rule in netrules.world_rules(group):
-        by_range.setdefault((rule.protocol, rule.low, rule.high), []).append(rule.source)
+    for rule in netrules.world_rules(group, lists.cidrs):
+        by_range.setdefault((rule.protocol, rule.low, rule.high), []).append(
+            lists.label(rule.source)
+        )
     risky: list[str] = []
     other: list[str] = []
     for (protocol, low, high), sources in by_range.items():
@@ -330,12 +378,17 @@ SECURITY_GROUPS = Resources(
     "No security group allows the internet to administrative, database or all ports",
     bps=("SEC05-BP02",),
     over=SECURITY_GROUPS,
+    reads=(PREFIX_LIST_ENTRIES,),
 )
 def sg_open_to_world(r: Found) -> Judgement:
     name = str(r.get("GroupName", ""))
-    risky, other = open_to_world(r.listed)
+    lists = prefix_lists(r, [r.listed])
+    risky, other = open_to_world(r.listed, lists)
     if risky:
         return Fail(f"{name}: inbound {'; '.join(risky)}")
+    unread = lists.unread_of(r.listed)
+    if unread:
+        return Undecided(f"{name}: a prefix list it allows could not be read ({_few(unread)})")
     if other:
         return Pass(f"{name}: open to the internet only on {'; '.join(other)}")
     return Pass(f"{name}: no inbound rule from the whole internet")
@@ -468,23 +521,29 @@ def instance_label(instance: dict[str, Any]) -> str:
     "No EC2 instance accepts SSH (22) or RDP (3389) from the whole internet",
     bps=("SEC06-BP03",),
     over=INSTANCES,
-    reads=(SECURITY_GROUPS.listing,),
+    reads=(SECURITY_GROUPS.listing, PREFIX_LIST_ENTRIES),
 )
 def instance_admin_ports(r: Found) -> Judgement:
     groups = {str(g.get("GroupId")): g for g in r.read(SECURITY_GROUPS.listing) or []}
     attached = [str(g.get("GroupId")) for g in r.get("SecurityGroups", []) or []]
     for interface in r.get("NetworkInterfaces", []) or []:
         attached += [str(g.get("GroupId")) for g in interface.get("Groups", []) or []]
+    mine = [groups[g] for g in dict.fromkeys(attached) if g in groups]
+    lists = prefix_lists(r, mine)
     exposures = [
-        f"{exposure} via {group_id} ({groups[group_id].get('GroupName')})"
-        for group_id in dict.fromkeys(attached)
-        if group_id in groups
-        for exposure in netrules.open_ports(groups[group_id], ADMIN_PORTS)
+        f"{exposure} via {group.get('GroupId')} ({group.get('GroupName')})"
+        for group in mine
+        for exposure in netrules.open_ports(group, ADMIN_PORTS, lists.cidrs)
     ]
     unseen = [g for g in dict.fromkeys(attached) if g not in groups]
+    unread = [u for group in mine for u in lists.unread_of(group)]
     label = instance_label(r.listed)
     if exposures:
         return Fail("; ".join(exposures) + label)
+    if unread:
+        return Undecided(
+            f"a prefix list its security groups allow could not be read ({_few(unread)}){label}"
+        )
     if unseen:
         return Undecided(
             f"security group {_few(unseen)} could not be read (not described here){label}"

@@ -673,3 +673,66 @@ def test_instance_images_invisible_image_with_allowed_amis_on_is_undecided(accou
     assert details[instance_arn("i-1")][0] is Status.PASS
     assert details[instance_arn("i-2")][0] is Status.UNKNOWN
     assert "ami-0gone0000000000 is no longer visible" in details[instance_arn("i-2")][1]
+
+
+def _prefix_list(account: Harness, name: str, *cidrs: str) -> str:
+    ec2 = account.client("ec2", EU)
+    family = "IPv6" if any(":" in c for c in cidrs) else "IPv4"
+    return str(
+        ec2.create_managed_prefix_list(
+            PrefixListName=name,
+            MaxEntries=5,
+            AddressFamily=family,
+            Entries=[{"Cidr": c} for c in cidrs],
+        )["PrefixList"]["PrefixListId"]
+    )
+
+
+def _via(pl: str, low: int, high: int) -> dict[str, object]:
+    return {
+        "IpProtocol": "tcp",
+        "FromPort": low,
+        "ToPort": high,
+        "PrefixListIds": [{"PrefixListId": pl}],
+    }
+
+
+def test_a_prefix_list_holding_the_world_opens_a_security_group(account):
+    world = _prefix_list(account, "anyone", "10.0.0.0/8", "0.0.0.0/0")
+    office = _prefix_list(account, "offices", "192.0.2.0/24", "198.51.100.0/24")
+    open_ssh = _group(account, "ssh-via-list", _via(world, 22, 22))
+    office_ssh = _group(account, "ssh-from-offices", _via(office, 22, 22))
+    ec2 = account.client("ec2", EU)
+    ids = {
+        name: ec2.run_instances(
+            ImageId=EXAMPLE_AMI, MinCount=1, MaxCount=1, SecurityGroupIds=[group]
+        )["Instances"][0]["InstanceId"]
+        for name, group in (("open", open_ssh), ("office", office_ssh))
+    }
+    result = account.run("ec2.sg_open_to_world")[EU]
+    details = {r.id: r.detail for r in result.resources}
+    assert failing_ids(result) == {sg_arn(open_ssh)}
+    assert f"from {world} (holds 0.0.0.0/0)" in details[sg_arn(open_ssh)]
+    assert details[sg_arn(office_ssh)].endswith("no inbound rule from the whole internet")
+    result = account.run("ec2.instance_admin_ports")[EU]
+    assert failing_ids(result) == {instance_arn(ids["open"])}
+    assert result.failing[0].detail == f"SSH (22) from {world} via {open_ssh} (ssh-via-list)"
+
+
+def test_an_unreadable_prefix_list_is_undecided_never_closed(account):
+    world = _prefix_list(account, "anyone", "0.0.0.0/0")
+    group = _group(account, "ssh-via-list", _via(world, 22, 22))
+    plain = _group(account, "plain", tcp(22, 22, "10.0.0.0/8"))
+    account.client("ec2", EU).run_instances(
+        ImageId=EXAMPLE_AMI, MinCount=1, MaxCount=1, SecurityGroupIds=[group]
+    )
+    account.deny("ec2:GetManagedPrefixListEntries")
+    result = account.run("ec2.sg_open_to_world")[EU]
+    statuses = {r.id: r.status for r in result.resources}
+    assert statuses[sg_arn(group)] is Status.UNKNOWN
+    assert statuses[sg_arn(plain)] is Status.PASS  # a group naming no list needs no read
+    why = {r.id: r.detail for r in result.resources}[sg_arn(group)]
+    assert f"{world}: access denied to ec2:GetManagedPrefixListEntries" in why
+    result = account.run("ec2.instance_admin_ports")[EU]
+    assert result.status is Status.UNKNOWN
+    assert "could not be read" in result.resources[0].detail
