@@ -335,14 +335,23 @@ class ScanResult:
     cancelled: bool = False
     accounts: tuple[AccountStatus, ...] = ()
     source: Source = Source.CHECK
-    _by_bp: dict[str, list[CheckResult]] = field(default_factory=dict, repr=False, compare=False)
+    # Indexes worked out from `results` (not fields one passes: `replace()` builds them anew).
+    _by_bp: dict[str, list[CheckResult]] = field(init=False, repr=False, compare=False)
+    _named: dict[str, None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.accounts == (AccountStatus(self.account_id),):
             object.__setattr__(self, "accounts", ())  # a one-account scan: one spelling
+        object.__setattr__(self, "_by_bp", {})
+        object.__setattr__(self, "_named", {})
         for result in self.results:
+            self._named[result.account_id or self.account_id] = None
             for bp_id in result.best_practices:
                 self._by_bp.setdefault(bp_id, []).append(result)
+
+    def result_accounts(self) -> tuple[str, ...]:
+        """The accounts the results belong to, in the order they first appear."""
+        return tuple(a for a in self._named if a)
 
     def account_of(self, result: CheckResult) -> str:
         return result.account_id or self.account_id

@@ -113,9 +113,8 @@ def scan_accounts(scan: ScanResult) -> tuple[AccountStatus, ...]:
     listed = scan.account_statuses()
     known = {a.account_id for a in listed}
     extra: list[AccountStatus] = []
-    for result in scan.results:
-        account_id = scan.account_of(result)
-        if account_id and account_id not in known:
+    for account_id in scan.result_accounts():  # worked out once per scan
+        if account_id not in known:
             known.add(account_id)
             extra.append(AccountStatus(account_id))
     return (*listed, *extra)

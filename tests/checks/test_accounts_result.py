@@ -112,3 +112,32 @@ def test_round_trip_and_old_evidence() -> None:
     assert old.scanned_accounts() == ("111111111111",)
     assert old.proposal(security_pillar(), VERDICT_BP) is Proposal.NOT_MET
     assert old.evidence_for(VERDICT_BP, "111111111111") == old.results
+
+
+def test_a_replaced_scan_indexes_its_own_results_once() -> None:
+    """`dataclasses.replace` (review.attach sets the accounts that way) used to hand the
+    old per-best-practice index to the new scan, which filled it again: every result
+    twice, in both scans."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from checks.result import AccountStatus, CheckResult, ScanResult, Status
+
+    result = CheckResult(
+        "iam.console_mfa",
+        "t",
+        "iam",
+        ("SEC02-BP01",),
+        "global",
+        Status.FAIL,
+        "x",
+        account_id="111111111111",
+    )
+    scan = ScanResult("111111111111", ("eu-west-1",), datetime.now(UTC), 1.0, (result,))
+    both = replace(scan, accounts=(AccountStatus("111111111111"), AccountStatus("222222222222")))
+    assert both.evidence_for("SEC02-BP01") == (result,)
+    assert scan.evidence_for("SEC02-BP01") == (result,)
+    assert both.result_accounts() == ("111111111111",)
+    other = replace(scan, results=(replace(result, account_id="222222222222"),))
+    assert other.result_accounts() == ("222222222222",)
+    assert scan.covered_best_practices() == other.covered_best_practices() == ("SEC02-BP01",)

@@ -232,3 +232,41 @@ def test_filtered_panel_snapshot(snap_compare: Any, store: ReviewStore) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=before)
+
+
+def test_many_failing_accounts_keep_the_panel_bounded() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from checks.result import AccountStatus, CheckResult, Proposal, Resource, Status
+    from review.accounts import AccountEvidence
+    from tui.widgets.review_view import EXPANDED_ACCOUNTS, by_account
+
+    def failing(n: int) -> AccountEvidence:
+        account = f"{100000000000 + n:012d}"
+        result = CheckResult(
+            "iam.console_mfa",
+            "Console users have MFA",
+            "iam",
+            ("SEC02-BP01",),
+            "global",
+            Status.FAIL,
+            "1 of 1 console users have no MFA",
+            resources=(Resource(f"arn:aws:iam::{account}:user/u{n}", Status.FAIL, "no MFA"),),
+            account_id=account,
+        )
+        return AccountEvidence(AccountStatus(account, f"acct-{n}"), (result,), Proposal.NOT_MET)
+
+    accounts = tuple(failing(n) for n in range(40))
+    parts = by_account(accounts)
+    assert sum(isinstance(p, Table) for p in parts) == EXPANDED_ACCOUNTS
+    console = Console(width=100, record=True)
+    for part in parts:
+        console.print(part)
+    text = console.export_text()
+    assert f"{40 - EXPANDED_ACCOUNTS} more accounts need attention" in text
+    assert all(f"acct-{n}" in text for n in range(40))  # every account keeps its header line
+    assert text.count("user/u") == EXPANDED_ACCOUNTS
+    # One account chosen (c): its checks in full, whatever the others.
+    one = by_account(accounts[39:], one=True)
+    assert sum(isinstance(p, Table) for p in one) == 1

@@ -491,22 +491,42 @@ def _attention(entry: AccountEvidence) -> int:
     return 2 if entry.results else 3
 
 
+EXPANDED_ACCOUNTS = 6
+"""Every account shown: at most this many accounts that need attention show their checks;
+the others are their header lines (counts), so the panel's size (and the time to draw
+it on every move) stays bounded with 40 failing accounts. c shows any one in full."""
+
+
 def by_account(accounts: tuple[AccountEvidence, ...], one: bool = False) -> list[RenderableType]:
     """A group per account. Every account (`one` False): the ones that need attention
-    first, with their checks; accounts where nothing fails, is undecided or advisory are
-    one header line each (their checks are a key press away: c). One account: its checks."""
+    first, with their checks (the first EXPANDED_ACCOUNTS of them); accounts where nothing
+    fails, is undecided or advisory are one header line each (their checks are a key press
+    away: c). One account: its checks."""
     parts: list[RenderableType] = []
     folded = False
-    for entry in accounts if one else sorted(accounts, key=_attention):
+    expanded = 0
+    ordered = accounts if one else sorted(accounts, key=_attention)
+    attention = sum(1 for entry in ordered if entry.results and _attention(entry) < 2)
+    for entry in ordered:
         quiet = _attention(entry) >= 2
         if quiet and not one and not folded and entry.results:
             folded = True
             parts.append(
                 Text("Nothing fails or is undecided here (c: one account's checks):", style="dim")
             )
+        shown = entry.results and (one or not quiet)
+        if shown and not one and expanded == EXPANDED_ACCOUNTS:
+            parts.append(
+                Text(
+                    f"{attention - EXPANDED_ACCOUNTS} more accounts need attention "
+                    "(c: one account's checks; the plan and the Markdown export list all):",
+                    style="dim",
+                )
+            )
         parts.append(account_header(entry))
-        if entry.results and (one or not quiet):
+        if shown and (one or expanded < EXPANDED_ACCOUNTS):
             parts.append(evidence_table(entry.results))
+        expanded += bool(shown)
     return parts
 
 

@@ -105,7 +105,7 @@ def test_account_evidence_counts_and_proposes_per_account(bank: Pillar) -> None:
 def test_results_of_an_unlisted_account_get_an_entry(bank: Pillar) -> None:
     scan = build_multi_account_scan()
     stray = replace(scan.results[0], account_id="999999999999")
-    merged = replace(scan, results=(*scan.results, stray), _by_bp={})
+    merged = replace(scan, results=(*scan.results, stray))
     assert scan_accounts(merged)[-1] == AccountStatus("999999999999")
     per = account_evidence(merged, bank.best_practice("SEC02-BP01"))
     assert per[-1].account.account_id == "999999999999" and len(per[-1].results) == 1

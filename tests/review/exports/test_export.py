@@ -194,7 +194,7 @@ def _hostile_review(review: Review, note: str, name: str, resource: str) -> Revi
             replace(p, text=note + p.text, owner=note, by=name) for p in review.parking_lot
         ),
         responses=Responses(answers, review.responses.questions),
-        evidence=replace(scan, results=(*scan.results, hostile_check), _by_bp={}),
+        evidence=replace(scan, results=(*scan.results, hostile_check)),
         plan=tuple(replace(t, owner=note) for t in review.plan),
         milestones=tuple(replace(m, name=name or "m") for m in review.milestones),
     )
