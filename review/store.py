@@ -237,10 +237,10 @@ class ReviewStore:
 
     def load(self, review_id: str) -> Review:
         """The review as saved now (read-only; no lock taken)."""
-        review, _ = review_from_tables(self._checked_tables(self.path_of(review_id)))
-        return review
+        return self._checked_review(self.path_of(review_id))
 
-    def _checked_tables(self, path: Path) -> Tables:
+    def _checked_review(self, path: Path) -> Review:
+        """The review in `path`, read once (a damaged file is moved aside: CorruptReview)."""
         tables, _ = self._read_tables(path)
         try:
             review, _ = review_from_tables(tables)
@@ -248,7 +248,7 @@ class ReviewStore:
                 raise InvalidReviewData("the review id inside does not match the file name")
         except InvalidReviewData as error:
             raise self._move_aside(path, str(error)) from None
-        return tables
+        return review
 
     def _summary(self, review_id: str, path: Path) -> ReviewSummary:
         tables, _ = self._read_tables(path)
