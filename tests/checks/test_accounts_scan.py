@@ -346,19 +346,29 @@ def test_token_bucket_paces_after_the_burst() -> None:
     assert waits[3] > waits[2]
 
 
-def test_cli_scan_organization_json(org: Org, capsys: pytest.CaptureFixture[str]) -> None:
-    import json
-
+def _cli_org_scan(
+    org: Org, capsys: pytest.CaptureFixture[str], *extra: str, table: bool = False
+) -> str:
+    """`pillar scan --organization` without the excluded account, CHECKS only: stdout."""
     from cli.main import main
 
-    args = ["scan", "--organization", "--exclude-account", org.accounts["excluded"]]
-    args += ["--region", "eu-west-1", "--region", "us-east-1", "--format", "json"]
+    args = ["scan", "--organization", "--exclude-account", org.accounts["excluded"], *extra]
+    args += [] if table else ["--format", "json"]
     for pattern in CHECKS:
         args += ["--check", pattern]
     with pytest.raises(SystemExit) as exited:
         main(args)
     out, err = capsys.readouterr()
     assert exited.value.code in (0, None), err
+    return out
+
+
+def test_cli_scan_organization_json(org: Org, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from cli.main import main
+
+    out = _cli_org_scan(org, capsys, "--region", "eu-west-1", "--region", "us-east-1")
     data = json.loads(out)
     listed = {a["account_id"]: a["status"] for a in data["accounts"]}
     assert org.accounts["excluded"] not in listed
@@ -375,16 +385,7 @@ def test_cli_scan_organization_json(org: Org, capsys: pytest.CaptureFixture[str]
 def test_cli_scan_organization_table_counts_accounts(
     org: Org, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from cli.main import main
-
-    args = ["scan", "--organization", "--exclude-account", org.accounts["excluded"]]
-    args += ["--region", "eu-west-1"]
-    for pattern in CHECKS:
-        args += ["--check", pattern]
-    with pytest.raises(SystemExit) as exited:
-        main(args)
-    out, err = capsys.readouterr()
-    assert exited.value.code in (0, None), err
+    out = _cli_org_scan(org, capsys, "--region", "eu-west-1", table=True)
     scanned = [line for line in out.splitlines() if "account(s) scanned" in line]
     assert len(scanned) == 1
     count = int(scanned[0].split()[0])

@@ -516,6 +516,17 @@ def _group(account: Harness, name: str, *permissions: dict[str, object]) -> str:
     return group
 
 
+def _instances_in(account: Harness, **groups: str) -> dict[str, str]:
+    """One instance in each security group, by name: instance ids."""
+    ec2 = account.client("ec2", EU)
+    return {
+        name: ec2.run_instances(
+            ImageId=EXAMPLE_AMI, MinCount=1, MaxCount=1, SecurityGroupIds=[group]
+        )["Instances"][0]["InstanceId"]
+        for name, group in groups.items()
+    }
+
+
 def test_instance_admin_ports(account):
     assert account.run("ec2.instance_admin_ports")[EU].status is Status.NOT_APPLICABLE
     ssh = _group(
@@ -567,13 +578,7 @@ def test_instance_admin_ports(account):
 def test_instance_admin_ports_ipv6_world_on_an_admin_port(account, port, label):
     v6 = _group(account, f"v6-{port}", tcp(port, port, "::/0"))
     v6_office = _group(account, f"v6-office-{port}", tcp(port, port, "2001:db8::/32"))
-    ec2 = account.client("ec2", EU)
-    ids = {
-        name: ec2.run_instances(
-            ImageId=EXAMPLE_AMI, MinCount=1, MaxCount=1, SecurityGroupIds=[group]
-        )["Instances"][0]["InstanceId"]
-        for name, group in (("open", v6), ("office", v6_office))
-    }
+    ids = _instances_in(account, open=v6, office=v6_office)
     result = account.run("ec2.instance_admin_ports")[EU]
     assert result.status is Status.FAIL
     assert failing_ids(result) == {instance_arn(ids["open"])}
@@ -702,13 +707,7 @@ def test_a_prefix_list_holding_the_world_opens_a_security_group(account):
     office = _prefix_list(account, "offices", "192.0.2.0/24", "198.51.100.0/24")
     open_ssh = _group(account, "ssh-via-list", _via(world, 22, 22))
     office_ssh = _group(account, "ssh-from-offices", _via(office, 22, 22))
-    ec2 = account.client("ec2", EU)
-    ids = {
-        name: ec2.run_instances(
-            ImageId=EXAMPLE_AMI, MinCount=1, MaxCount=1, SecurityGroupIds=[group]
-        )["Instances"][0]["InstanceId"]
-        for name, group in (("open", open_ssh), ("office", office_ssh))
-    }
+    ids = _instances_in(account, open=open_ssh, office=office_ssh)
     result = account.run("ec2.sg_open_to_world")[EU]
     details = {r.id: r.detail for r in result.resources}
     assert failing_ids(result) == {sg_arn(open_ssh)}
