@@ -554,8 +554,8 @@ class AccountsScan:
             )
             self._events.put(("skip", (run, len(self._tasks(run, self.caller)))))
             return
+        calls = CallLayer(aws.clients, cancel=self.cancel)
         try:
-            calls = CallLayer(aws.clients, cancel=self.cancel)
             tasks = self._tasks(run, aws)
             with _build_lock:
                 aws.clients.build(
@@ -585,6 +585,7 @@ class AccountsScan:
                 cause = "organization-level checks only" if run.only_organization else ""
                 run.status = AccountStatus(target.account_id, target.name, cause=cause)
         finally:
+            calls.close()  # its prefetch threads
             if not own and isinstance(aws.clients, PacedClientPool):
                 aws.clients.close()  # free the account's clients and connections
 

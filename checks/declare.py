@@ -42,7 +42,7 @@ nothing-to-examine tests, advisory handling and recordings work unchanged:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -135,6 +135,12 @@ class Call:
         if self._path is None:
             return response.get(self.key)
         return self._path.search(response)
+
+    def prefetch(self, ctx: Context, many: Iterable[Mapping[str, Any]]) -> None:
+        """Start this call for each of `many` params now, several at once (`read` then
+        finds them ready). Calls followed page by page (`token`) are read when asked."""
+        if self.token is None:
+            ctx.prefetch(self.service, self.method, [{**self.params, **params} for params in many])
 
     def read(self, ctx: Context, params: Mapping[str, Any], region: str | None = None) -> Any:
         """Send (or share) the call: the picked value; None for an `absent` error code."""
@@ -263,6 +269,7 @@ class Resources:
         """Every resource listed that `keep` keeps, with its details (with `all_regions`,
         once per id: the first region's copy)."""
         seen: set[str] = set()
+        kept: list[Found] = []
         for entry in self.entries(ctx):
             found = Found(ctx, entry, self.kind, _reads=(*self.reads, *reads), _id_spec=self.id)
             if self.all_regions:
@@ -271,9 +278,24 @@ class Resources:
                 seen.add(found.id)
             if self.keep is not None and not self.keep(found):
                 continue
+            kept.append(found)
+        for n, found in enumerate(kept):
             for name, call in self.details.items():
                 found.details[name] = call.read(ctx, call.each(found) if call.each else {})
+            if n == 0:
+                prefetch_details(ctx, self.details, kept[1:])
             yield found
+
+
+def prefetch_details(ctx: Context, details: Mapping[str, Call], found: Sequence[Found]) -> None:
+    """Start these resources' detail calls at once (a call per resource and detail).
+
+    Callers read the first resource's details themselves before: a role refused them
+    stops the check at one refused call, not one per resource."""
+    if not found:
+        return
+    for call in details.values():
+        call.prefetch(ctx, [call.each(f) if call.each else {} for f in found])
 
 
 Judge = Callable[[Found], Judgement | None]
@@ -334,12 +356,17 @@ def per_resource(
         def run(ctx: Context) -> Outcome:
             found: list[Resource] = []
             for kind in kinds:
-                for resource in kind.found(ctx, read_calls):
-                    if keep is not None and not keep(resource):
-                        continue
+                kept = [
+                    resource
+                    for resource in kind.found(ctx, read_calls)
+                    if keep is None or keep(resource)
+                ]
+                for n, resource in enumerate(kept):
                     for name, call in own.items():
                         params = call.each(resource) if call.each else {}
                         resource.details[name] = call.read(ctx, params)
+                    if n == 0:
+                        prefetch_details(ctx, own, kept[1:])
                     judgement = judge(resource)
                     if judgement is None:
                         continue

@@ -243,6 +243,19 @@ class Context:
         self._declared(service, operation)
         return self.calls.call(service, region or self.region, operation, params, fresh=fresh)
 
+    def prefetch(
+        self,
+        service: str,
+        operation: str,
+        many: Iterable[dict[str, Any]],
+        *,
+        region: str | None = None,
+    ) -> None:
+        """Start these reads now (several at once) for `call` to find them ready: for a
+        check that reads one call per resource. Nothing is raised here."""
+        self._declared(service, operation)
+        self.calls.prefetch(service, region or self.region, operation, many)
+
     def call_items(
         self,
         service: str,

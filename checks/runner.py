@@ -216,6 +216,7 @@ def _run_scan(
             for future in done:
                 results[futures[future]] = future.result()
         executor.shutdown(wait=False, cancel_futures=True)
+        calls.close()
     ordered = sorted(
         (results.get(index) or cancelled(task, aws.account_id) for index, task in enumerate(tasks)),
         key=lambda r: (r.check_id, r.region != GLOBAL, r.region),

@@ -48,7 +48,9 @@ class AwsOptions:
     max_attempts: int = 4  # total attempts per call, first one included
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
-    max_pool_connections: int = 32
+    # Per client: the scan's 32 check threads and a layer's 8 prefetch threads may all use
+    # one client (urllib3 warns, on stderr, when more connections than this are open).
+    max_pool_connections: int = 48
 
 
 def custom_endpoint(options: AwsOptions) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from checks import resource_policies
@@ -83,10 +83,21 @@ def bucket_names(ctx: Context) -> list[str]:
     ]
 
 
-def per_bucket(ctx: Context, examine: Callable[[str], Resource]) -> Outcome:
-    """`examine` every bucket; names the S3 API refuses (emulators only) are reported."""
+def per_bucket(
+    ctx: Context, examine: Callable[[str], Resource], ahead: Sequence[str] = ()
+) -> Outcome:
+    """`examine` every bucket; names the S3 API refuses (emulators only) are reported.
+
+    `ahead`: the S3 reads (`get_bucket_policy`...) `examine` makes of every bucket, sent
+    for all buckets at once before the first is examined."""
     names = bucket_names(ctx)
-    found = [examine(n) for n in names if VALID_BUCKET.match(n)]
+    valid = [n for n in names if VALID_BUCKET.match(n)]
+    found: list[Resource] = []
+    for n, name in enumerate(valid):
+        found.append(examine(name))
+        if n == 0:  # the first answered: a role refused these stops at one refused call
+            for operation in ahead:
+                ctx.prefetch("s3", operation, [{"Bucket": b} for b in valid[1:]])
     odd = [n for n in names if not VALID_BUCKET.match(n)]
     if not odd:
         return found
@@ -181,7 +192,7 @@ def s3_default_encryption(ctx: Context) -> Outcome:
         else:
             return failed(arn, "no default encryption configuration")
 
-    return per_bucket(ctx, examine)
+    return per_bucket(ctx, examine, ahead=("get_bucket_encryption",))
 
 
 @check(
@@ -224,7 +235,7 @@ def s3_bucket_public_access_block(ctx: Context) -> Outcome:
         else:
             return passed(arn, "Block Public Access on (with the account-level settings)")
 
-    return per_bucket(ctx, examine)
+    return per_bucket(ctx, examine, ahead=("get_public_access_block",))
 
 
 def bucket_policy(ctx: Context, name: str) -> Any:
@@ -236,11 +247,13 @@ def bucket_policy(ctx: Context, name: str) -> Any:
 
 
 def bucket_policies(ctx: Context) -> list[Holder]:
-    return [
-        Holder(bucket_arn(ctx, name), bucket_policy(ctx, name))
-        for name in bucket_names(ctx)
-        if VALID_BUCKET.match(name)
-    ]
+    names = [name for name in bucket_names(ctx) if VALID_BUCKET.match(name)]
+    holders: list[Holder] = []
+    for n, name in enumerate(names):
+        holders.append(Holder(bucket_arn(ctx, name), bucket_policy(ctx, name)))
+        if n == 0:  # as per_bucket: the rest once the first was answered
+            ctx.prefetch("s3", "get_bucket_policy", [{"Bucket": b} for b in names[1:]])
+    return holders
 
 
 @check(
@@ -285,7 +298,8 @@ def s3_bucket_public(ctx: Context) -> Outcome:
             return failed(arn, "; ".join(problems))
         return passed(arn, "; ".join(["not public by policy or ACL", *notes]))
 
-    return per_bucket(ctx, examine)
+    # The ACL is read only where Block Public Access does not ignore ACLs: not ahead.
+    return per_bucket(ctx, examine, ahead=("get_public_access_block", "get_bucket_policy"))
 
 
 resource_policies.declare(
@@ -315,7 +329,7 @@ def s3_classification_tag(ctx: Context) -> Outcome:
         )
         return _classified(bucket_arn(ctx, name), (response or {}).get("TagSet", []), "bucket")
 
-    return per_bucket(ctx, examine)
+    return per_bucket(ctx, examine, ahead=("get_bucket_tagging",))
 
 
 @check(
@@ -345,4 +359,4 @@ def s3_lifecycle(ctx: Context) -> Outcome:
         else:
             return failed(arn, "no lifecycle configuration")
 
-    return per_bucket(ctx, examine)
+    return per_bucket(ctx, examine, ahead=("get_bucket_lifecycle_configuration",))

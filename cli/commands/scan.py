@@ -407,7 +407,8 @@ def scan(
             regions=tuple(dict.fromkeys(regions)),
             endpoint_url=endpoint_url,
             retry_mode="adaptive" if adaptive else "standard",
-            max_pool_connections=max(10, concurrency * 2),
+            # check threads plus each layer's prefetch threads (CallLayer.ahead_workers)
+            max_pool_connections=max(concurrency * 2, concurrency + 16),
         )
         if replay:
             return _replay(replay, options, checks, concurrency, progress, cancel, on_account)

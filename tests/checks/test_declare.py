@@ -375,3 +375,102 @@ def test_missing_keep_and_all_regions(account: Harness, registered: list[str]) -
         )
     result = account.one("cloudtrail.test_regions")
     assert sorted(r.detail for r in result.resources) == ["eu-west-1", "us-east-1"]
+
+
+class InFlight:
+    """A `before-send` hook that holds every request 50 ms and counts how many overlap."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.now = 0
+        self.most = 0
+        self.sent: list[str] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Any, **kwargs: Any) -> None:
+        import time
+
+        with self._lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+            self.sent.append(str(request.headers.get("X-Amz-Target", request.url)))
+        time.sleep(0.05)
+        with self._lock:
+            self.now -= 1
+
+
+def test_details_of_many_resources_are_read_several_at_once(
+    account: Harness, registered: list[str]
+) -> None:
+    from checks.calls import CallLayer
+    from checks.registry import Context
+
+    arns = {queue(account, f"q{n}", KmsMasterKeyId="alias/aws/sqs") for n in range(12)}
+
+    @declare(registered, "sqs.test_ahead", over=QUEUES)
+    def judge(r: Found) -> Judgement:
+        return Pass("encrypted") if r["attributes"].get("KmsMasterKeyId") else Fail("plain")
+
+    hook = InFlight()
+    account.aws.clients.get("sqs", REGION).meta.events.register("before-send", hook)
+    layer = CallLayer(account.aws.clients)
+    result = account.run("sqs.test_ahead", calls=layer)[REGION]
+    assert {r.id for r in result.resources} == arns
+    assert result.status is Status.PASS
+    # Each queue's attributes were asked once, and several were in flight together.
+    assert layer.stats.sent == 2 + 12  # ListQueues in both regions, the attributes once each
+    assert hook.most > 1
+    # Nothing more is sent when the check asks again; a closed layer sends nothing ahead.
+    layer.close()
+    check = REGISTRY["sqs.test_ahead"]
+    ctx = Context(check, REGION, account.aws.account_id, account.aws.regions, layer)
+    sent = layer.stats.sent
+    ctx.prefetch("sqs", "get_queue_attributes", [{"QueueUrl": "nope", "AttributeNames": []}])
+    layer.cancel.set()
+    ctx.prefetch("sqs", "get_queue_attributes", [{"QueueUrl": "other", "AttributeNames": []}])
+    layer.close()
+    assert layer.stats.sent - sent <= 1  # the first may have gone; none after the cancel
+
+
+def test_a_refused_detail_is_asked_once_not_once_per_resource(
+    account: Harness, registered: list[str]
+) -> None:
+    for n in range(3):
+        queue(account, f"denied{n}")
+
+    @declare(registered, "sqs.test_ahead_denied", over=QUEUES)
+    def judge(r: Found) -> Judgement:
+        return Pass()
+
+    from checks.calls import CallLayer
+
+    account.deny("sqs:GetQueueAttributes")
+    layer = CallLayer(account.aws.clients)
+    result = account.run("sqs.test_ahead_denied", calls=layer)[REGION]
+    assert (result.status, result.cause) == (Status.UNKNOWN, Cause.ACCESS_DENIED)
+    assert result.missing_action == "sqs:GetQueueAttributes"
+    # The first queue's refusal stops the check: nothing was sent ahead for the others.
+    assert layer.stats.failed == 1
+
+
+def test_a_failure_sent_ahead_is_raised_to_whoever_asks(account: Harness) -> None:
+    import time
+
+    from checks.calls import CallFailed, CallLayer
+
+    layer = CallLayer(account.aws.clients)
+    missing = {"QueueUrl": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/gone"}
+    layer.prefetch("sqs", REGION, "get_queue_attributes", [missing])
+    for _ in range(200):  # until the thread ahead has its answer
+        if layer.stats.sent:
+            break
+        time.sleep(0.01)
+    with pytest.raises(CallFailed) as first:
+        layer.call("sqs", REGION, "get_queue_attributes", missing)
+    with pytest.raises(CallFailed) as again:
+        layer.call("sqs", REGION, "get_queue_attributes", missing)
+    assert first.value is again.value  # one answer, remembered
+    assert "NonExistentQueue" in str(first.value.code)
+    assert layer.stats.sent == 1
+    layer.close()
