@@ -32,8 +32,12 @@ PIPELINE_READ = ("codepipeline:ListPipelines", "codepipeline:GetPipeline")
 def pipelines(ctx: Context, region: str | None = None) -> list[dict[str, Any]]:
     """Every CodePipeline pipeline of a region: its structure plus `metadata`."""
     found = []
-    for summary in ctx.call("codepipeline", "list_pipelines", region=region).get("pipelines", []):
+    listed = ctx.call("codepipeline", "list_pipelines", region=region).get("pipelines", [])
+    for n, summary in enumerate(listed):
         response = ctx.call("codepipeline", "get_pipeline", region=region, name=summary["name"])
+        if n == 0:  # the others ahead, once the first is answered
+            rest = [{"name": s["name"]} for s in listed[1:]]
+            ctx.prefetch("codepipeline", "get_pipeline", rest, region=region)
         found.append({**response.get("pipeline", {}), "metadata": response.get("metadata", {})})
     return found
 

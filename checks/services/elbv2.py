@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from checks.declare import Call, Resources
@@ -24,6 +25,21 @@ def load_balancers(ctx: Context) -> list[dict[str, Any]]:
 def listeners(ctx: Context, load_balancer_arn: str) -> list[dict[str, Any]]:
     response = ctx.call("elbv2", "describe_listeners", LoadBalancerArn=load_balancer_arn)
     return _list(response, "Listeners")
+
+
+def with_listeners(ctx: Context) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Every load balancer with its listeners (the others' listeners read ahead once the
+    first load balancer's are in)."""
+    balancers = load_balancers(ctx)
+    for n, lb in enumerate(balancers):
+        found = listeners(ctx, str(lb.get("LoadBalancerArn")))
+        if n == 0:
+            ctx.prefetch(
+                "elbv2",
+                "describe_listeners",
+                [{"LoadBalancerArn": str(b.get("LoadBalancerArn"))} for b in balancers[1:]],
+            )
+        yield lb, found
 
 
 def classic_load_balancers(ctx: Context) -> list[dict[str, Any]]:
@@ -56,9 +72,9 @@ _PASSES_TRAFFIC = {"forward", "authenticate-oidc", "authenticate-cognito"}
 )
 def http_redirect(ctx: Context) -> Outcome:
     found: list[Resource] = []
-    for lb in load_balancers(ctx):
+    for lb, lb_listeners in with_listeners(ctx):
         name = lb.get("LoadBalancerName")
-        for listener in listeners(ctx, str(lb.get("LoadBalancerArn"))):
+        for listener in lb_listeners:
             if listener.get("Protocol") != "HTTP":
                 continue
             arn = str(listener.get("ListenerArn"))
@@ -133,9 +149,9 @@ def policy_protocols(ctx: Context, name: str) -> list[str] | None:
 )
 def tls_policy(ctx: Context) -> Outcome:
     found: list[Resource] = []
-    for lb in load_balancers(ctx):
+    for lb, lb_listeners in with_listeners(ctx):
         name = lb.get("LoadBalancerName")
-        for listener in listeners(ctx, str(lb.get("LoadBalancerArn"))):
+        for listener in lb_listeners:
             if listener.get("Protocol") not in {"HTTPS", "TLS"}:
                 continue
             arn = str(listener.get("ListenerArn"))
