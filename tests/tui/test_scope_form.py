@@ -174,3 +174,25 @@ async def test_read_only_reviews_keep_their_scope(store: ReviewStore) -> None:
         await pilot.press("S")
         await settle(pilot, app)
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_a_long_scope_is_wrapped_in_the_scan_title(store: ReviewStore) -> None:
+    long = scan_scope(
+        organization=True,
+        ous=["ou-ab12-cdefgh34", "ou-ab12-zzzzzzzz"],
+        excluded=[PROD, STAGING],
+        regions=["eu-west-1", "us-east-1", "eu-central-1"],
+        role_name="audit/pillar-scan",
+    )
+    review_id = new_review(store, long)
+    app = make_app(store, open_review=review_id)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await settle(pilot, app)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScanScreen))
+        await pilot.pause()
+        title = app.screen.query_one(".screen-title", Static)
+        assert title.region.height == 2  # the role at the end is on screen, not cut
+        assert "as role audit/pillar-scan" in text_of(app.screen, ".screen-title")
+        await pilot.press("escape")
