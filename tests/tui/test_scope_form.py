@@ -33,6 +33,16 @@ def text_of(screen: Any, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
+async def open_scan(pilot: Any, app: Any) -> ScanScreen:
+    await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+    await settle(pilot, app)
+    await pilot.press("r")
+    await wait_for(pilot, lambda: isinstance(app.screen, ScanScreen))
+    scan = app.screen
+    assert isinstance(scan, ScanScreen)
+    return scan
+
+
 async def open_form(pilot: Any, app: Any) -> ScopeScreen:
     await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
     await settle(pilot, app)
@@ -114,10 +124,7 @@ async def test_the_scope_can_be_changed_before_a_scan_of_many_accounts(
     review_id = new_review(store, scan_scope(account_ids=[PROD, STAGING], regions=["eu-west-1"]))
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=(120, 45)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        await settle(pilot, app)
-        await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ScanScreen))
+        await open_scan(pilot, app)
         scan = app.screen
         assert isinstance(scan, ScanScreen)
         assert "s: change the scope" in text_of(scan, "#scan-hint")
@@ -187,10 +194,7 @@ async def test_a_long_scope_is_wrapped_in_the_scan_title(store: ReviewStore) -> 
     review_id = new_review(store, long)
     app = make_app(store, open_review=review_id)
     async with app.run_test(size=(120, 45)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        await settle(pilot, app)
-        await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ScanScreen))
+        await open_scan(pilot, app)
         await pilot.pause()
         title = app.screen.query_one(".screen-title", Static)
         assert title.region.height == 2  # the role at the end is on screen, not cut
