@@ -200,3 +200,18 @@ async def test_a_long_scope_is_wrapped_in_the_scan_title(store: ReviewStore) -> 
         assert title.region.height == 2  # the role at the end is on screen, not cut
         assert "as role audit/pillar-scan" in text_of(app.screen, ".screen-title")
         await pilot.press("escape")
+
+
+async def test_the_demo_has_no_scope_to_edit(store: ReviewStore) -> None:
+    from tui.scanning import ScanSource
+
+    review_id = new_review(store)
+    app = make_app(store, open_review=review_id)
+    app.scan_source = ScanSource(demo=True)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await settle(pilot, app)
+        await pilot.press("S")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ReviewScreen)
+    assert store.load(review_id).scan_scope is None

@@ -764,6 +764,12 @@ class ReviewScreen(Screen[None]):
         )
 
     def action_edit_scope(self) -> None:
+        if self.pillar_app.scan_source.demo:
+            self.notify(
+                "The demo scans its simulated account (a recording): a scan scope applies "
+                "to reviews of real AWS accounts."
+            )
+            return
         self._flush_notes()
         self._edit_scope(lambda scope: None)
 
